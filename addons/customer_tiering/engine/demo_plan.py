@@ -1,0 +1,594 @@
+"""A deterministic demo story: ~40 customers of a logistics provider.
+
+The plan is plain data (dates as offsets from *today*), so the same seed gives
+the same story on every install, and the Odoo side only turns it into records.
+Archetypes cover every tier, a *rising* customer (the source article's
+"C company"), cooling and lost customers, and on-time, late, partial and
+unpaid payers.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+SEED = 20250506
+HISTORY_MONTHS = 18
+
+# name, country, city, industry xml id (base), employees, annual revenue (CNY
+# or the company's currency), chain position, archetype, language
+CUSTOMERS = (
+    (
+        "上海远航国际贸易有限公司",
+        "CN",
+        "上海",
+        "base.res_partner_industry_G",
+        2400,
+        900e6,
+        "downstream",
+        "platinum",
+        "zh_CN",
+    ),
+    (
+        "深圳华芯电子科技有限公司",
+        "CN",
+        "深圳",
+        "base.res_partner_industry_C",
+        5200,
+        2.1e9,
+        "upstream",
+        "platinum",
+        "zh_CN",
+    ),
+    (
+        "Rotterdam Fresh Produce B.V.",
+        "NL",
+        "Rotterdam",
+        "base.res_partner_industry_A",
+        800,
+        310e6,
+        "downstream",
+        "platinum",
+        "en_US",
+    ),
+    (
+        "宁波港通汽车零部件有限公司",
+        "CN",
+        "宁波",
+        "base.res_partner_industry_C",
+        3100,
+        1.2e9,
+        "upstream",
+        "platinum",
+        "zh_CN",
+    ),
+    (
+        "广州南沙冷链食品有限公司",
+        "CN",
+        "广州",
+        "base.res_partner_industry_I",
+        650,
+        240e6,
+        "downstream",
+        "gold",
+        "zh_CN",
+    ),
+    (
+        "Hamburg Maschinenbau GmbH",
+        "DE",
+        "Hamburg",
+        "base.res_partner_industry_C",
+        1200,
+        420e6,
+        "upstream",
+        "gold",
+        "de_DE",
+    ),
+    (
+        "成都西部医药物流有限公司",
+        "CN",
+        "成都",
+        "base.res_partner_industry_Q",
+        900,
+        380e6,
+        "downstream",
+        "gold",
+        "zh_CN",
+    ),
+    (
+        "Lyon Textiles SA",
+        "FR",
+        "Lyon",
+        "base.res_partner_industry_C",
+        450,
+        95e6,
+        "upstream",
+        "gold",
+        "fr_FR",
+    ),
+    (
+        "天津渤海化工有限公司",
+        "CN",
+        "天津",
+        "base.res_partner_industry_C",
+        2000,
+        780e6,
+        "upstream",
+        "late_payer",
+        "zh_CN",
+    ),
+    (
+        "Chicago Home Goods Inc.",
+        "US",
+        "Chicago",
+        "base.res_partner_industry_G",
+        300,
+        60e6,
+        "end_user",
+        "gold",
+        "en_US",
+    ),
+    (
+        "杭州云仓电商有限公司",
+        "CN",
+        "杭州",
+        "base.res_partner_industry_G",
+        120,
+        40e6,
+        "end_user",
+        "rising",
+        "zh_CN",
+    ),
+    (
+        "Singapore Solar Components Pte Ltd",
+        "SG",
+        "Singapore",
+        "base.res_partner_industry_D",
+        260,
+        150e6,
+        "upstream",
+        "rising",
+        "en_US",
+    ),
+    (
+        "苏州精工五金制品厂",
+        "CN",
+        "苏州",
+        "base.res_partner_industry_C",
+        180,
+        35e6,
+        "upstream",
+        "iron",
+        "zh_CN",
+    ),
+    (
+        "青岛海丰水产有限公司",
+        "CN",
+        "青岛",
+        "base.res_partner_industry_A",
+        90,
+        22e6,
+        "upstream",
+        "iron",
+        "zh_CN",
+    ),
+    (
+        "Milano Design Srl",
+        "IT",
+        "Milano",
+        "base.res_partner_industry_C",
+        60,
+        12e6,
+        "end_user",
+        "iron",
+        "it_IT",
+    ),
+    (
+        "武汉光谷光电有限公司",
+        "CN",
+        "武汉",
+        "base.res_partner_industry_C",
+        350,
+        70e6,
+        "upstream",
+        "iron",
+        "zh_CN",
+    ),
+    (
+        "Busan Marine Supplies Co., Ltd.",
+        "KR",
+        "Busan",
+        "base.res_partner_industry_G",
+        75,
+        18e6,
+        "downstream",
+        "iron",
+        "en_US",
+    ),
+    (
+        "厦门鹭岛茶业有限公司",
+        "CN",
+        "厦门",
+        "base.res_partner_industry_A",
+        40,
+        8e6,
+        "end_user",
+        "partial_payer",
+        "zh_CN",
+    ),
+    (
+        "郑州中原粮油贸易公司",
+        "CN",
+        "郑州",
+        "base.res_partner_industry_G",
+        110,
+        30e6,
+        "downstream",
+        "iron",
+        "zh_CN",
+    ),
+    (
+        "Antwerp Chemicals NV",
+        "BE",
+        "Antwerpen",
+        "base.res_partner_industry_C",
+        220,
+        55e6,
+        "upstream",
+        "late_payer",
+        "en_US",
+    ),
+    (
+        "重庆山城摩托车配件厂",
+        "CN",
+        "重庆",
+        "base.res_partner_industry_C",
+        140,
+        25e6,
+        "upstream",
+        "iron",
+        "zh_CN",
+    ),
+    (
+        "Dubai Trading House LLC",
+        "AE",
+        "Dubai",
+        "base.res_partner_industry_G",
+        50,
+        15e6,
+        "downstream",
+        "iron",
+        "en_US",
+    ),
+    (
+        "昆明高原花卉有限公司",
+        "CN",
+        "昆明",
+        "base.res_partner_industry_A",
+        35,
+        6e6,
+        "end_user",
+        "lead",
+        "zh_CN",
+    ),
+    (
+        "Lagos Import & Export Ltd",
+        "NG",
+        "Lagos",
+        "base.res_partner_industry_G",
+        25,
+        3e6,
+        "downstream",
+        "lead",
+        "en_US",
+    ),
+    (
+        "哈尔滨冰城乳业有限公司",
+        "CN",
+        "哈尔滨",
+        "base.res_partner_industry_A",
+        60,
+        9e6,
+        "end_user",
+        "lead",
+        "zh_CN",
+    ),
+    (
+        "Valencia Citrus Cooperative",
+        "ES",
+        "Valencia",
+        "base.res_partner_industry_A",
+        30,
+        5e6,
+        "upstream",
+        "lead",
+        "es_ES",
+    ),
+    (
+        "南宁东盟商贸有限公司",
+        "CN",
+        "南宁",
+        "base.res_partner_industry_G",
+        20,
+        4e6,
+        "downstream",
+        "lead",
+        "zh_CN",
+    ),
+    (
+        "Melbourne Wine Exports Pty Ltd",
+        "AU",
+        "Melbourne",
+        "base.res_partner_industry_A",
+        45,
+        7e6,
+        "end_user",
+        "lead",
+        "en_US",
+    ),
+    (
+        "大连北方船舶配件有限公司",
+        "CN",
+        "大连",
+        "base.res_partner_industry_C",
+        160,
+        28e6,
+        "upstream",
+        "lost",
+        "zh_CN",
+    ),
+    (
+        "Mumbai Pharma Distributors Pvt Ltd",
+        "IN",
+        "Mumbai",
+        "base.res_partner_industry_Q",
+        300,
+        45e6,
+        "downstream",
+        "lost",
+        "en_US",
+    ),
+    (
+        "福州闽江家具有限公司",
+        "CN",
+        "福州",
+        "base.res_partner_industry_C",
+        85,
+        14e6,
+        "end_user",
+        "lost",
+        "zh_CN",
+    ),
+    (
+        "São Paulo Coffee Traders Ltda",
+        "BR",
+        "São Paulo",
+        "base.res_partner_industry_A",
+        70,
+        11e6,
+        "upstream",
+        "lost",
+        "pt_BR",
+    ),
+    (
+        "西安古城文化用品有限公司",
+        "CN",
+        "西安",
+        "base.res_partner_industry_G",
+        55,
+        7e6,
+        "end_user",
+        "cooling",
+        "zh_CN",
+    ),
+    (
+        "Gdańsk Amber Logistics Sp. z o.o.",
+        "PL",
+        "Gdańsk",
+        "base.res_partner_industry_H",
+        95,
+        16e6,
+        "downstream",
+        "cooling",
+        "en_US",
+    ),
+    (
+        "长沙湘江工程机械有限公司",
+        "CN",
+        "长沙",
+        "base.res_partner_industry_C",
+        700,
+        260e6,
+        "upstream",
+        "at_risk",
+        "zh_CN",
+    ),
+    (
+        "Osaka Precision Tools K.K.",
+        "JP",
+        "Osaka",
+        "base.res_partner_industry_C",
+        410,
+        120e6,
+        "upstream",
+        "at_risk",
+        "ja_JP",
+    ),
+    (
+        "义乌小商品出口有限公司",
+        "CN",
+        "义乌",
+        "base.res_partner_industry_G",
+        65,
+        20e6,
+        "downstream",
+        "partial_payer",
+        "zh_CN",
+    ),
+    (
+        "Vancouver Timber Corp.",
+        "CA",
+        "Vancouver",
+        "base.res_partner_industry_A",
+        130,
+        40e6,
+        "upstream",
+        "iron",
+        "en_US",
+    ),
+    (
+        "佛山陶瓷建材有限公司",
+        "CN",
+        "佛山",
+        "base.res_partner_industry_F",
+        480,
+        150e6,
+        "upstream",
+        "gold",
+        "zh_CN",
+    ),
+    (
+        "东莞新能源电池有限公司",
+        "CN",
+        "东莞",
+        "base.res_partner_industry_C",
+        15,
+        2e6,
+        "upstream",
+        "never",
+        "zh_CN",
+    ),
+)
+
+# invoices per month, amount range, payment delay range (days), share paid,
+# months since the last invoice (activity), first month of business
+ARCHETYPES = {
+    "platinum": dict(
+        per_month=2.5, amount=(35_000, 70_000), delay=(20, 32), paid=1.0, quiet=0, since=18
+    ),
+    "gold": dict(
+        per_month=1.2, amount=(15_000, 35_000), delay=(25, 40), paid=1.0, quiet=0, since=18
+    ),
+    "iron": dict(
+        per_month=0.6, amount=(4_000, 12_000), delay=(25, 45), paid=1.0, quiet=0, since=18
+    ),
+    "lead": dict(per_month=0.2, amount=(800, 3_000), delay=(30, 60), paid=1.0, quiet=1, since=14),
+    "rising": dict(
+        per_month=0.8, amount=(3_000, 6_000), delay=(15, 30), paid=1.0, quiet=0, since=7
+    ),
+    "late_payer": dict(
+        per_month=1.0, amount=(10_000, 25_000), delay=(70, 80), paid=1.0, quiet=0, since=18
+    ),
+    "partial_payer": dict(
+        per_month=0.7, amount=(3_000, 8_000), delay=(30, 50), paid=0.5, quiet=0, since=18
+    ),
+    "cooling": dict(
+        per_month=0.8, amount=(4_000, 9_000), delay=(25, 40), paid=1.0, quiet=4, since=18
+    ),
+    "at_risk": dict(
+        per_month=1.0, amount=(10_000, 20_000), delay=(25, 40), paid=1.0, quiet=8, since=18
+    ),
+    "lost": dict(
+        per_month=0.8, amount=(4_000, 10_000), delay=(25, 45), paid=1.0, quiet=14, since=18
+    ),
+    "never": dict(per_month=0.0, amount=(0, 0), delay=(0, 0), paid=0.0, quiet=0, since=0),
+}
+
+POTENTIAL_VIEWS = {
+    "rising": ("booming", 80.0),
+    "platinum": ("growing", 30.0),
+    "gold": ("growing", 40.0),
+    "at_risk": ("stable", 30.0),
+}
+
+
+@dataclass
+class PlannedPayment:
+    days_after_invoice: int
+    share: float
+
+
+@dataclass
+class PlannedInvoice:
+    customer: int
+    days_ago: int
+    amount: float
+    payments: list = field(default_factory=list)
+    refund_share: float = 0.0  # part credited back by a credit note
+
+
+@dataclass
+class PlannedCustomer:
+    index: int
+    name: str
+    country: str
+    city: str
+    industry: str
+    employees: int
+    annual_revenue: float
+    chain_position: str
+    archetype: str
+    lang: str
+    outlook: str
+    wallet_share: float
+
+
+def plan(today, seed=SEED):
+    """The customers and their invoices, payments and credit notes."""
+    rng = random.Random(seed)
+    customers, invoices = [], []
+    for index, row in enumerate(CUSTOMERS):
+        name, country, city, industry, employees, revenue, chain, archetype, lang = row
+        outlook, wallet = POTENTIAL_VIEWS.get(archetype, ("stable", 10.0))
+        customers.append(
+            PlannedCustomer(
+                index,
+                name,
+                country,
+                city,
+                industry,
+                employees,
+                revenue,
+                chain,
+                archetype,
+                lang,
+                outlook,
+                wallet,
+            )
+        )
+        invoices.extend(_invoices_of(index, ARCHETYPES[archetype], archetype, today, rng))
+    return customers, invoices
+
+
+def _invoices_of(index, profile, archetype, today, rng):
+    if not profile["per_month"]:
+        return []
+    first_day = profile["since"] * 30
+    last_day = profile["quiet"] * 30 + 3
+    result = []
+    day = first_day
+    while day > last_day:
+        # a rising customer orders more and more: its gaps shrink over time
+        rate = profile["per_month"] * (1 + (first_day - day) / 60 if archetype == "rising" else 1)
+        gap = max(3, int(rng.expovariate(rate / 30.0)))
+        day -= gap
+        if day <= last_day:
+            break
+        low, high = profile["amount"]
+        amount = round(rng.uniform(low, high), -1)
+        if archetype == "rising":
+            amount = round(amount * (1 + (first_day - day) / 45), -1)
+        invoice = PlannedInvoice(index, day, amount)
+        delay = rng.randint(*profile["delay"])
+        if delay < day:  # payments after today are not made yet
+            if profile["paid"] < 1.0 and rng.random() < 0.6:
+                invoice.payments.append(PlannedPayment(delay, profile["paid"]))
+            else:
+                invoice.payments.append(PlannedPayment(delay, 1.0))
+        if rng.random() < 0.04:
+            invoice.refund_share = 0.1
+        result.append(invoice)
+    return result
+
+
+def invoice_date(today, planned):
+    return today - timedelta(days=planned.days_ago)

@@ -1,0 +1,65 @@
+from odoo.tests import TransactionCase, tagged
+from odoo.tests.common import new_test_user
+
+
+@tagged("post_install", "-at_install")
+class TestMenus(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.logistics_user = new_test_user(
+            cls.env, login="lc_user", groups="logistics_crm.group_logistics_user"
+        )
+        cls.logistics_manager = new_test_user(
+            cls.env, login="lc_manager", groups="logistics_crm.group_logistics_manager"
+        )
+        cls.credit_controller = new_test_user(
+            cls.env,
+            login="lc_credit",
+            groups="base.group_user,customer_tiering.group_credit_controller",
+        )
+        cls.employee = new_test_user(cls.env, login="lc_employee", groups="base.group_user")
+
+    def _visible(self, user):
+        menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        return {
+            xmlid: self.env.ref(f"logistics_crm.{xmlid}").id in menus
+            for xmlid in (
+                "logistics_crm_menu_root",
+                "customers_menu",
+                "finance_menu",
+                "configuration_menu",
+            )
+        }
+
+    def test_manager_implies_user(self):
+        self.assertTrue(self.logistics_manager.has_group("logistics_crm.group_logistics_user"))
+        self.assertFalse(self.logistics_user.has_group("logistics_crm.group_logistics_manager"))
+
+    def test_logistics_user_sees_operations_not_finance_or_configuration(self):
+        self.assertEqual(
+            self._visible(self.logistics_user),
+            {
+                "logistics_crm_menu_root": True,
+                "customers_menu": True,
+                "finance_menu": False,
+                "configuration_menu": False,
+            },
+        )
+
+    def test_manager_sees_configuration(self):
+        self.assertTrue(self._visible(self.logistics_manager)["configuration_menu"])
+
+    def test_credit_controller_sees_finance_only(self):
+        self.assertEqual(
+            self._visible(self.credit_controller),
+            {
+                "logistics_crm_menu_root": True,
+                "customers_menu": False,
+                "finance_menu": True,
+                "configuration_menu": False,
+            },
+        )
+
+    def test_plain_employee_sees_nothing(self):
+        self.assertFalse(any(self._visible(self.employee).values()))

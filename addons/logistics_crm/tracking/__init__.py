@@ -1,0 +1,3 @@
+"""Pure tracking code of logistics_crm: no Odoo import, plain data in and out."""
+
+from . import milestones, signature
