@@ -11,7 +11,12 @@
     "data": [
         "security/customer_tiering_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/customer_tier_policy_data.xml",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
+        "views/customer_tier_policy_views.xml",
+        "wizards/customer_tier_override_views.xml",
         "views/menus.xml",
     ],
     "demo": [

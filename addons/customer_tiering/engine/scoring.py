@@ -11,6 +11,7 @@ the remaining weights are renormalised; the explanation says so.
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
 TIERS = ("platinum", "gold", "iron", "lead")
 TIER_RANK = {"lead": 0, "iron": 1, "gold": 2, "platinum": 3}
@@ -53,6 +54,7 @@ class PartnerFacts:
     revenue_last_half: float = 0.0
     revenue_previous_half: float = 0.0
     invoice_count: int = 0
+    last_invoice_date: date | None = None
     days_since_last_invoice: int | None = None
     avg_days_late: float | None = None
     margin_ratio: float | None = None

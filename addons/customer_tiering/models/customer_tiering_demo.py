@@ -39,6 +39,12 @@ class CustomerTieringDemo(models.AbstractModel):
 
     def _create_demo_customers(self, customers):
         langs = {code for code, _name in self.env["res.lang"].get_installed()}
+        # some customers have an account manager, some (platinum among them) not yet
+        managers = [
+            self.env.ref("base.user_admin", raise_if_not_found=False),
+            self.env.ref("base.user_demo", raise_if_not_found=False),
+            None,
+        ]
         countries = {c.code: c.id for c in self.env["res.country"].search([])}
         values = []
         for customer in customers:
@@ -58,6 +64,7 @@ class CustomerTieringDemo(models.AbstractModel):
                     "wallet_share_potential": customer.wallet_share,
                     "lang": customer.lang if customer.lang in langs else False,
                     "email": f"ar{customer.index:02d}@customer.example.com",
+                    "user_id": (managers[customer.index % 3] or self.env["res.users"]).id,
                 }
             )
         return self.env["res.partner"].create(values)

@@ -1,17 +1,53 @@
-from odoo import fields, models
+import json
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..engine import activity, scoring
+from .customer_tier_history import TIER_SELECTION
+
+_logger = logging.getLogger(__name__)
 
 CHAIN_POSITIONS = [
     ("upstream", "Upstream (supplier side)"),
     ("downstream", "Downstream (distributor)"),
     ("end_user", "End user"),
 ]
-
 GROWTH_OUTLOOKS = [
     ("declining", "Declining"),
     ("stable", "Stable"),
     ("growing", "Growing"),
     ("booming", "Booming"),
 ]
+ACTIVITY_STATUSES = [
+    ("active", "Active"),
+    ("cooling", "Cooling"),
+    ("at_risk", "At Risk"),
+    ("lost", "Lost"),
+    ("never", "Never Invoiced"),
+]
+CANDIDATES = [("promotion", "Promotion Candidate"), ("demotion", "Demotion Candidate")]
+
+# Company-dependent results the recompute writes set-wise (name -> SQL cast).
+TIER_RESULT_COLUMNS = {
+    "customer_tier": "text",
+    "tier_computed": "text",
+    "tier_current_score": "float8",
+    "tier_potential_score": "float8",
+    "tier_rising": "bool",
+    "tier_candidate": "text",
+    "customer_activity_status": "text",
+    "last_invoice_date": "text",
+    "tier_revenue": "float8",
+    "tier_breakdown": "text",
+}
+# Only a sales manager decides these by hand (R-TIER-5).
+OVERRIDE_FIELDS = frozenset({"customer_tier", "tier_locked", "tier_lock_reason"})
 
 
 class ResPartner(models.Model):
@@ -42,3 +78,592 @@ class ResPartner(models.Model):
         help="Share of the customer's logistics spend we could still win, "
         "in the account manager's estimate.",
     )
+
+    # Tier results: one value per company serving the customer (R-TIER-1).
+    customer_tier = fields.Selection(TIER_SELECTION, company_dependent=True, readonly=True)
+    tier_computed = fields.Selection(
+        TIER_SELECTION,
+        string="Computed Tier",
+        company_dependent=True,
+        readonly=True,
+        help="The tier the scores give, whatever a manual override says.",
+    )
+    tier_current_score = fields.Float(
+        string="Current Value", company_dependent=True, readonly=True, digits=(5, 2)
+    )
+    tier_potential_score = fields.Float(
+        string="Potential Value", company_dependent=True, readonly=True, digits=(5, 2)
+    )
+    tier_rising = fields.Boolean(
+        string="Rising",
+        company_dependent=True,
+        readonly=True,
+        help="Gold because of its potential while its current value is below Gold.",
+    )
+    tier_candidate = fields.Selection(CANDIDATES, company_dependent=True, readonly=True)
+    customer_activity_status = fields.Selection(
+        ACTIVITY_STATUSES, string="Activity Status", company_dependent=True, readonly=True
+    )
+    last_invoice_date = fields.Date(company_dependent=True, readonly=True)
+    tier_revenue = fields.Float(
+        string="Revenue in Window",
+        company_dependent=True,
+        readonly=True,
+        aggregator="sum",
+        help="Invoiced revenue less credit notes over the policy's look-back window.",
+    )
+    tier_breakdown = fields.Text(company_dependent=True, readonly=True)
+    tier_breakdown_html = fields.Html(
+        string="Score Breakdown", compute="_compute_tier_breakdown_html", sanitize=False
+    )
+    tier_locked = fields.Boolean(
+        string="Tier Locked",
+        company_dependent=True,
+        readonly=True,
+        help="A sales manager fixed the tier by hand; recomputes keep it.",
+    )
+    tier_lock_reason = fields.Char(company_dependent=True, readonly=True)
+    tier_history_ids = fields.One2many(
+        "customer.tier.history", "partner_id", string="Tier History", readonly=True
+    )
+
+    @api.depends_context("company")
+    @api.depends("tier_breakdown")
+    def _compute_tier_breakdown_html(self):
+        labels = self._tier_factor_labels()
+        for partner in self:
+            try:
+                data = json.loads(partner.tier_breakdown or "{}")
+            except ValueError:
+                data = {}
+            partner.tier_breakdown_html = self._render_breakdown(data, labels)
+
+    def _tier_factor_labels(self):
+        _ = self.env._
+        return {
+            "revenue": _("Revenue"),
+            "margin": _("Gross margin"),
+            "frequency": _("Order frequency"),
+            "recency": _("Recency"),
+            "payment": _("Payment behaviour"),
+            "fulfilment": _("Contract fulfilment"),
+            "trend": _("Revenue trend"),
+            "size": _("Customer size"),
+            "annual_revenue": _("Customer annual revenue"),
+            "wallet": _("Share of wallet"),
+            "outlook": _("Industry outlook"),
+        }
+
+    def _render_breakdown(self, data, labels):
+        if not data:
+            return False
+        _ = self.env._
+        rows = []
+        for axis, title in (("current", _("Current value")), ("potential", _("Potential value"))):
+            rows.append(Markup("<tr class='table-light'><th colspan='3'>%s</th></tr>") % title)
+            for key, (value, points) in data.get(axis, {}).items():
+                shown_value = "—" if value is None else f"{value * 100:.0f}%"
+                shown_points = _("unknown, left out") if points is None else f"{points:.1f}"
+                rows.append(
+                    Markup(
+                        "<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
+                    )
+                    % (labels.get(key, key), shown_value, shown_points)
+                )
+        head = Markup(
+            "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
+        ) % (
+            _("Factor"),
+            _("Level"),
+            _("Points"),
+        )
+        return Markup(
+            "<table class='table table-sm o_tier_breakdown'><thead>%s</thead><tbody>%s</tbody></table>"
+        ) % (
+            head,
+            Markup("").join(rows),
+        )
+
+    # -- CRUD -----------------------------------------------------------------
+
+    def write(self, vals):
+        if OVERRIDE_FIELDS & set(vals) and not self._can_override_tier():
+            raise AccessError(self.env._("Only a sales manager can set a customer's tier by hand."))
+        return super().write(vals)
+
+    def _can_override_tier(self):
+        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+
+    # -- actions --------------------------------------------------------------
+
+    def action_open_tier_override(self):
+        self.ensure_one()
+        if not self._can_override_tier():
+            raise AccessError(self.env._("Only a sales manager can set a customer's tier by hand."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Override Tier"),
+            "res_model": "customer.tier.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id, "default_tier": self.customer_tier},
+        }
+
+    def action_recompute_tier(self):
+        """Recompute only these customers, now (the button on the form)."""
+        stats = self.with_company(self.env.company)._recompute_customer_tiers(partner_ids=self.ids)
+        policy = self.env["customer.tier.policy"]._for_company(self.env.company)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": policy._summary(stats),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # -- the recompute pipeline ----------------------------------------------
+
+    @api.model
+    def _tiering_scope_ids(self, company):
+        """Commercial customers the company grades, in a stable order."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM res_partner
+                 WHERE customer_rank > 0 AND active
+                   AND (company_id IS NULL OR company_id = %(company)s)
+                   AND id = commercial_partner_id
+                 ORDER BY id
+                """,
+                company=company.id,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _recompute_customer_tiers(self, partner_ids=None, commit_batches=False):
+        """Score, classify and write the customers of the current company.
+
+        A fixed number of queries per batch whatever its size; only customers
+        whose results changed are written, get history and chatter lines.
+        """
+        company = self.env.company
+        policy = self.env["customer.tier.policy"]._for_company(company)
+        ids = partner_ids if partner_ids is not None else self._tiering_scope_ids(company)
+        today = fields.Date.context_today(self)
+        stats = {"customers": 0, "changed": 0, "tier_changes": 0}
+        size = policy.batch_size
+        for start in range(0, len(ids), size):
+            batch = self.browse(ids[start : start + size])
+            batch_stats = batch._recompute_tier_batch(policy, today)
+            for key, value in batch_stats.items():
+                stats[key] += value
+            if commit_batches:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        policy.sudo().write(
+            {"last_run": fields.Datetime.now(), "last_run_summary": policy._summary(stats)}
+        )
+        return stats
+
+    def _recompute_tier_batch(self, policy, today):
+        company = policy.company_id
+        facts = self._tiering_facts(company, policy, today)
+        extra = self._tiering_factor_values(self, today)
+        current_weights, potential_weights = policy._engine_weights()
+        results = {}
+        scales, matrix = policy._engine_scales(), policy._engine_matrix()
+        boundaries = policy._engine_boundaries()
+        for partner_id, fact in facts.items():
+            fact.extra = extra.get(partner_id, {})
+            result = scoring.score_partner(fact, current_weights, potential_weights, scales, matrix)
+            results[partner_id] = (fact, result)
+        previous = self._tier_stored_results(company)
+        rows, changes = [], []
+        for partner_id, (fact, result) in results.items():
+            old = previous[partner_id]
+            new = self._tier_row(fact, result, old, policy, boundaries, today)
+            if new != old["row"]:
+                rows.append((partner_id, new))
+                if new["customer_tier"] != old["row"]["customer_tier"]:
+                    changes.append((partner_id, old["row"]["customer_tier"], new, result))
+        self._write_tier_results(company, rows)
+        self._log_tier_changes(company, changes)
+        self._schedule_tier_activities(policy, previous, dict(rows), today)
+        return {"customers": len(results), "changed": len(rows), "tier_changes": len(changes)}
+
+    def _tier_row(self, fact, result, old, policy, boundaries, today):
+        last = fact.last_invoice_date
+        candidate = self._tier_candidate(result, policy)
+        computed = result.tier
+        return {
+            "customer_tier": old["row"]["customer_tier"] if old["locked"] else computed,
+            "tier_computed": computed,
+            "tier_current_score": result.current_score,
+            "tier_potential_score": result.potential_score,
+            "tier_rising": result.rising,
+            "tier_candidate": candidate,
+            "customer_activity_status": activity.activity_status(last, today, boundaries),
+            "last_invoice_date": last.isoformat() if last else None,
+            "tier_revenue": round(fact.revenue, 2),
+            "tier_breakdown": json.dumps(result.breakdown, sort_keys=True),
+        }
+
+    @api.model
+    def _tier_candidate(self, result, policy):
+        """Close enough to the next threshold up or down to be looked at."""
+        margin = policy.candidate_margin
+        score = result.current_score
+        floors = {"platinum": policy.platinum_min, "gold": policy.gold_min, "iron": policy.iron_min}
+        ceilings = {"gold": policy.platinum_min, "iron": policy.gold_min, "lead": policy.iron_min}
+        if result.tier in ceilings and score >= ceilings[result.tier] - margin:
+            return "promotion"
+        if result.tier in floors and not result.rising and score < floors[result.tier] + margin:
+            return "demotion"
+        return None
+
+    def _tiering_facts(self, company, policy, today):
+        """One PartnerFacts per customer of the batch, from three aggregate queries."""
+        window_start = activity.add_months(today, -policy.window_months)
+        mid = activity.add_months(today, -(policy.window_months // 2))
+        params = {
+            "company": company.id,
+            "ids": self.ids,
+            "start": window_start,
+            "mid": mid,
+            "today": today,
+        }
+        facts = {
+            row[0]: scoring.PartnerFacts(
+                row[0],
+                employees=row[1] or None,
+                annual_revenue=row[2] or None,
+                wallet_share=row[3] or None,
+                outlook=row[4] or None,
+            )
+            for row in self.env.execute_query(
+                SQL(
+                    """SELECT id, employee_count, annual_revenue, wallet_share_potential, growth_outlook
+                         FROM res_partner WHERE id = ANY(%(ids)s)""",
+                    **params,
+                )
+            )
+        }
+        for pid, revenue, last_half, prev_half, count, last_date in self.env.execute_query(
+            SQL(
+                """
+                SELECT m.commercial_partner_id,
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed)
+                                FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0),
+                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
+                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s
+                   AND m.commercial_partner_id = ANY(%(ids)s)
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date <= %(today)s
+                 GROUP BY m.commercial_partner_id
+                """,
+                **params,
+            )
+        ):
+            fact = facts[pid]
+            fact.revenue, fact.revenue_last_half, fact.revenue_previous_half = (
+                revenue,
+                last_half,
+                prev_half,
+            )
+            fact.invoice_count = count
+            fact.last_invoice_date = last_date
+            fact.days_since_last_invoice = (today - last_date).days if last_date else None
+        for pid, weighted_days, amount in self._payment_delays(params):
+            if amount:
+                facts[pid].avg_days_late = weighted_days / amount
+        for pid, ordered, invoiced, margin in self._order_fulfilment(params):
+            if ordered:
+                facts[pid].ordered_amount = ordered
+                facts[pid].invoiced_amount = invoiced
+                if margin is not None:
+                    facts[pid].margin_ratio = margin / ordered
+        return facts
+
+    def _payment_delays(self, params):
+        """Amount-weighted days beyond terms: paid parts at their payment date,
+        overdue open parts as of today (a customer who never pays is late too)."""
+        return self.env.execute_query(
+            SQL(
+                """
+                WITH items AS (
+                    SELECT l.id, l.partner_id, l.date_maturity, l.amount_residual
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id
+                     WHERE l.company_id = %(company)s
+                       AND l.partner_id = ANY(%(ids)s)
+                       AND l.parent_state = 'posted'
+                       AND a.account_type = 'asset_receivable'
+                       AND l.balance > 0
+                       AND l.date > %(start)s AND l.date <= %(today)s
+                ), paid AS (
+                    SELECT p.debit_move_id AS line_id,
+                           SUM(p.amount) AS amount,
+                           SUM(p.amount * (p.max_date - i.date_maturity)) AS weighted_days
+                      FROM account_partial_reconcile p
+                      JOIN items i ON i.id = p.debit_move_id
+                     WHERE p.max_date <= %(today)s
+                     GROUP BY p.debit_move_id
+                )
+                SELECT i.partner_id,
+                       COALESCE(SUM(paid.weighted_days), 0)
+                       + COALESCE(SUM(i.amount_residual * (%(today)s::date - i.date_maturity))
+                                  FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0),
+                       COALESCE(SUM(paid.amount), 0)
+                       + COALESCE(SUM(i.amount_residual)
+                                  FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0)
+                  FROM items i
+                  LEFT JOIN paid ON paid.line_id = i.id
+                 GROUP BY i.partner_id
+                """,
+                **params,
+            )
+        )
+
+    def _order_fulfilment(self, params):
+        """Ordered against invoiced on confirmed orders of the window (and margin if known)."""
+        order_line = self.env["sale.order.line"]
+        margin = SQL("SUM(sol.margin)") if "margin" in order_line._fields else SQL("NULL::numeric")
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT rp.commercial_partner_id,
+                       SUM(sol.price_subtotal),
+                       SUM(sol.price_subtotal
+                           * LEAST(sol.qty_invoiced / NULLIF(sol.product_uom_qty, 0), 1)),
+                       %(margin)s
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner rp ON rp.id = so.partner_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND so.date_order > %(start)s
+                   AND rp.commercial_partner_id = ANY(%(ids)s)
+                   AND sol.display_type IS NULL
+                 GROUP BY rp.commercial_partner_id
+                """,
+                margin=margin,
+                **params,
+            )
+        )
+
+    @api.model
+    def _tiering_factor_values(self, partners, date):
+        """Extension hook: extra factor values (0..1) per partner id, for a batch.
+
+        Return ``{partner_id: {"current_<name>": v, "potential_<name>": v}}``;
+        a key counts with the weight the overriding module adds to the policy.
+        """
+        return {}
+
+    def _tier_stored_results(self, company):
+        """What the previous recompute wrote, for the current company."""
+        key = str(company.id)
+        columns = SQL(", ").join(
+            SQL("%s->>%s", SQL.identifier(name), key) for name in TIER_RESULT_COLUMNS
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, user_id, (tier_locked->>%s)::bool, %s FROM res_partner WHERE id = ANY(%s)",
+                key,
+                columns,
+                self.ids,
+            )
+        )
+        previous = {}
+        for pid, user_id, locked, *values in rows:
+            row = dict(zip(TIER_RESULT_COLUMNS, values))
+            for name in ("tier_current_score", "tier_potential_score", "tier_revenue"):
+                row[name] = float(row[name]) if row[name] is not None else None
+            row["tier_rising"] = row["tier_rising"] == "true"
+            previous[pid] = {"row": row, "locked": bool(locked), "user_id": user_id}
+        return previous
+
+    def _write_tier_results(self, company, rows):
+        """One UPDATE for the whole batch, merging this company's key into each jsonb."""
+        if not rows:
+            return
+        key = str(company.id)
+        arrays = {name: [new[name] for _pid, new in rows] for name in TIER_RESULT_COLUMNS}
+        assignments = SQL(", ").join(
+            SQL(
+                "%s = COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, v.%s)",
+                SQL.identifier(name),
+                SQL.identifier(name),
+                key,
+                SQL.identifier(name),
+            )
+            for name in TIER_RESULT_COLUMNS
+        )
+        unnests = SQL(", ").join(
+            SQL("%s::%s[]", arrays[name], SQL(cast)) for name, cast in TIER_RESULT_COLUMNS.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET %(assignments)s, write_date = now() at time zone 'UTC', write_uid = %(uid)s
+                  FROM unnest(%(ids)s::int[], %(unnests)s) AS v(id, %(names)s)
+                 WHERE p.id = v.id
+                """,
+                assignments=assignments,
+                uid=self.env.uid,
+                ids=[pid for pid, _new in rows],
+                unnests=unnests,
+                names=SQL(", ").join(SQL.identifier(name) for name in TIER_RESULT_COLUMNS),
+            )
+        )
+        self.invalidate_model(list(TIER_RESULT_COLUMNS) + ["write_date", "write_uid"])
+
+    def _log_tier_changes(self, company, changes):
+        """History rows and a chatter note per tier change, created in two batches."""
+        if not changes:
+            return
+        labels = dict(TIER_SELECTION)
+        history, messages = [], []
+        note = self.env.ref("mail.mt_note")
+        # what mail.message would look up one record at a time, for the whole batch
+        partners = self.browse([pid for pid, *_rest in changes]).sudo()
+        author = self.env.user.partner_id
+        reply_to = partners._notify_get_reply_to(default=author.email_formatted)
+        names = {partner.id: partner.display_name for partner in partners}
+        for pid, old_tier, new, result in changes:
+            change = scoring.tier_change(old_tier, new["customer_tier"]) or "initial"
+            history.append(
+                {
+                    "partner_id": pid,
+                    "company_id": company.id,
+                    "old_tier": old_tier,
+                    "new_tier": new["customer_tier"],
+                    "current_score": result.current_score,
+                    "potential_score": result.potential_score,
+                    "rising": result.rising,
+                    "change": change,
+                    "origin": "automatic",
+                }
+            )
+            messages.append(
+                {
+                    "model": "res.partner",
+                    "res_id": pid,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "author_id": author.id,
+                    "email_from": author.email_formatted,
+                    "reply_to": reply_to[pid],
+                    "record_name": names[pid],
+                    "body": self._tier_change_body(company, old_tier, new, labels),
+                }
+            )
+        self.env["customer.tier.history"].sudo().create(history)
+        self.env["mail.message"].sudo().create(messages)
+
+    def _tier_change_body(self, company, old_tier, new, labels):
+        return Markup("<p>%s</p>") % self.env._(
+            "Customer tier (%(company)s): %(old)s → %(new)s%(rising)s — current value %(current).1f, "
+            "potential value %(potential).1f.",
+            company=company.name,
+            old=labels.get(old_tier, self.env._("none")),
+            new=labels[new["customer_tier"]],
+            rising=self.env._(" (rising)") if new["tier_rising"] else "",
+            current=new["tier_current_score"],
+            potential=new["tier_potential_score"],
+        )
+
+    def _schedule_tier_activities(self, policy, previous, written, today):
+        """Service by tier (R-TIER-3) and win-back (R-TIER-6), one create for the batch."""
+        types = self._tier_activity_types()
+        open_pairs = set(
+            self.env.execute_query(
+                SQL(
+                    """SELECT res_id, activity_type_id FROM mail_activity
+                        WHERE res_model = 'res.partner' AND res_id = ANY(%s)
+                          AND activity_type_id = ANY(%s)""",
+                    self.ids,
+                    [t.id for t in types.values()],
+                )
+            )
+        )
+        manager = policy.tier_manager_id or self.env.user
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        labels = dict(TIER_SELECTION)
+        _ = self.env._
+        todo = []
+
+        def add(pid, kind, user, summary, days=0):
+            if (pid, types[kind].id) in open_pairs or not user:
+                return
+            open_pairs.add((pid, types[kind].id))
+            todo.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": pid,
+                    "activity_type_id": types[kind].id,
+                    "user_id": user,
+                    "summary": summary,
+                    "date_deadline": today + timedelta(days=days),
+                }
+            )
+
+        for pid, old in previous.items():
+            new = written.get(pid, old["row"])
+            user = old["user_id"]
+            if new["customer_tier"] == "platinum":
+                if not user:
+                    add(
+                        pid,
+                        "assign",
+                        manager.id,
+                        _("Assign an account manager to this platinum customer"),
+                    )
+                else:
+                    add(
+                        pid,
+                        "contact",
+                        user,
+                        _("Proactive contact (platinum)"),
+                        policy.platinum_contact_days,
+                    )
+            if pid in written:
+                change = scoring.tier_change(old["row"]["customer_tier"], new["customer_tier"])
+                if change:
+                    add(
+                        pid,
+                        "change",
+                        user,
+                        _("Tier %(change)s: %(old)s → %(new)s")
+                        % {
+                            "change": _("promotion") if change == "promotion" else _("demotion"),
+                            "old": labels[old["row"]["customer_tier"]],
+                            "new": labels[new["customer_tier"]],
+                        },
+                    )
+                elif new["tier_rising"] and not old["row"]["tier_rising"]:
+                    add(pid, "change", user, _("Rising customer: high potential value"))
+                became_lost = new["customer_activity_status"] == "lost"
+                if became_lost and old["row"]["customer_activity_status"] != "lost":
+                    add(pid, "win_back", user or manager.id, _("Win back this lost customer"))
+        if todo:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                todo
+            )
+
+    @api.model
+    def _tier_activity_types(self):
+        return {
+            "assign": self.env.ref("customer_tiering.mail_activity_type_assign_manager"),
+            "contact": self.env.ref("customer_tiering.mail_activity_type_platinum_contact"),
+            "change": self.env.ref("customer_tiering.mail_activity_type_tier_change"),
+            "win_back": self.env.ref("customer_tiering.mail_activity_type_win_back"),
+        }

@@ -1,2 +1,3 @@
 from . import test_demo_story
 from . import test_security
+from . import test_tiering

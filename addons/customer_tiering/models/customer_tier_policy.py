@@ -1,0 +1,270 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..engine import activity, scoring
+
+_logger = logging.getLogger(__name__)
+
+CURRENT_WEIGHT_FIELDS = {
+    "revenue": "weight_revenue",
+    "margin": "weight_margin",
+    "frequency": "weight_frequency",
+    "recency": "weight_recency",
+    "payment": "weight_payment",
+    "fulfilment": "weight_fulfilment",
+}
+POTENTIAL_WEIGHT_FIELDS = {
+    "trend": "weight_trend",
+    "size": "weight_size",
+    "annual_revenue": "weight_annual_revenue",
+    "wallet": "weight_wallet",
+    "outlook": "weight_outlook",
+}
+
+
+class CustomerTierPolicy(models.Model):
+    """How one company scores and tiers its customers (R-TIER-2)."""
+
+    _name = "customer.tier.policy"
+    _description = "Customer Tiering Policy"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    window_months = fields.Integer(
+        string="Look-back Window (months)",
+        default=12,
+        help="Invoices and payments of this many months count for the scores.",
+    )
+    batch_size = fields.Integer(default=2000, help="Customers scored per batch.")
+
+    # current value: weights
+    weight_revenue = fields.Float(string="Revenue", default=40)
+    weight_margin = fields.Float(string="Gross Margin", default=10)
+    weight_frequency = fields.Float(string="Order Frequency", default=20)
+    weight_recency = fields.Float(string="Recency", default=10)
+    weight_payment = fields.Float(string="Payment Behaviour", default=10)
+    weight_fulfilment = fields.Float(string="Contract Fulfilment", default=10)
+    # current value: where each factor is full
+    revenue_full = fields.Monetary(
+        string="Revenue for Full Score", default=1_000_000, currency_field="currency_id"
+    )
+    invoices_per_month_full = fields.Float(string="Invoices a Month for Full Score", default=4)
+    late_days_zero = fields.Float(
+        string="Days Late for Zero Score",
+        default=90,
+        help="Average days paid beyond terms at which the payment factor reaches zero.",
+    )
+    margin_full = fields.Float(string="Margin for Full Score (%)", default=30)
+
+    # potential value: weights and scales
+    weight_trend = fields.Float(string="Revenue Trend", default=35)
+    weight_size = fields.Float(string="Customer Size", default=15)
+    weight_annual_revenue = fields.Float(string="Customer Annual Revenue", default=15)
+    weight_wallet = fields.Float(string="Share of Wallet", default=20)
+    weight_outlook = fields.Float(string="Industry Outlook", default=15)
+    employees_full = fields.Integer(string="Employees for Full Score", default=5000)
+    annual_revenue_full = fields.Monetary(
+        string="Annual Revenue for Full Score", default=500_000_000, currency_field="currency_id"
+    )
+
+    # the tier matrix
+    platinum_min = fields.Float(string="Platinum from (current)", default=75)
+    gold_min = fields.Float(string="Gold from (current)", default=50)
+    iron_min = fields.Float(string="Iron from (current)", default=25)
+    rising_potential_min = fields.Float(
+        string="Rising from (potential)",
+        default=70,
+        help="Below Gold on current value but at least this potential: Gold, flagged rising.",
+    )
+    candidate_margin = fields.Float(
+        string="Candidate Margin (points)",
+        default=5,
+        help="A customer this close to the next threshold is a promotion or demotion candidate.",
+    )
+
+    # activity status boundaries (months since the last invoice)
+    active_months = fields.Integer(string="Active up to (months)", default=3)
+    cooling_months = fields.Integer(string="Cooling up to (months)", default=6)
+    at_risk_months = fields.Integer(string="At Risk up to (months)", default=12)
+
+    # service by tier (R-TIER-3)
+    platinum_contact_days = fields.Integer(
+        string="Platinum Contact Every (days)",
+        default=30,
+        help="Cadence of the proactive-contact activity for platinum customers.",
+    )
+    tier_manager_id = fields.Many2one(
+        "res.users",
+        string="Assigns Account Managers",
+        help="Gets an activity for each platinum customer without an account manager. "
+        "Empty: the user who runs the recompute.",
+    )
+    last_run = fields.Datetime(readonly=True)
+    last_run_summary = fields.Char(readonly=True)
+
+    _sql_constraints = [
+        ("company_uniq", "unique(company_id)", "A company has one tiering policy."),
+    ]
+
+    @api.depends("company_id")
+    def _compute_name(self):
+        for policy in self:
+            policy.name = self.env._("Tiering policy of %s", policy.company_id.name)
+
+    @api.constrains(
+        "platinum_min", "gold_min", "iron_min", "active_months", "cooling_months", "at_risk_months"
+    )
+    def _check_thresholds(self):
+        for policy in self:
+            if not 0 <= policy.iron_min < policy.gold_min < policy.platinum_min <= 100:
+                raise ValidationError(
+                    self.env._("Thresholds must rise: 0 ≤ Iron < Gold < Platinum ≤ 100.")
+                )
+            if not 0 < policy.active_months < policy.cooling_months < policy.at_risk_months:
+                raise ValidationError(
+                    self.env._("Activity boundaries must rise: active < cooling < at risk.")
+                )
+
+    @api.constrains("window_months", "batch_size")
+    def _check_sizes(self):
+        for policy in self:
+            if policy.window_months < 2 or policy.batch_size < 1:
+                raise ValidationError(
+                    self.env._("The window needs at least 2 months and a batch one customer.")
+                )
+
+    @api.model
+    def _for_company(self, company):
+        """The company's policy, created with the defaults on first use."""
+        policy = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        return policy or self.sudo().create({"company_id": company.id})
+
+    # -- what the pure engine needs ------------------------------------------
+
+    def _engine_weights(self):
+        """Current and potential weights by factor; hooks may add keys."""
+        self.ensure_one()
+        current = {key: self[fname] for key, fname in CURRENT_WEIGHT_FIELDS.items()}
+        potential = {key: self[fname] for key, fname in POTENTIAL_WEIGHT_FIELDS.items()}
+        return current, potential
+
+    def _engine_scales(self):
+        self.ensure_one()
+        return scoring.ScoringScales(
+            window_months=self.window_months,
+            revenue_full=self.revenue_full or 1.0,
+            invoices_per_month_full=self.invoices_per_month_full or 1.0,
+            late_days_zero=self.late_days_zero or 1.0,
+            margin_full=(self.margin_full or 1.0) / 100.0,
+            employees_full=self.employees_full or 1,
+            annual_revenue_full=self.annual_revenue_full or 1.0,
+        )
+
+    def _engine_matrix(self):
+        self.ensure_one()
+        return scoring.TierMatrix(
+            self.platinum_min, self.gold_min, self.iron_min, self.rising_potential_min
+        )
+
+    def _engine_boundaries(self):
+        self.ensure_one()
+        return activity.ActivityBoundaries(
+            self.active_months, self.cooling_months, self.at_risk_months
+        )
+
+    # -- actions --------------------------------------------------------------
+
+    def action_recompute(self):
+        self.ensure_one()
+        stats = self.env["res.partner"].with_company(self.company_id)._recompute_customer_tiers()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Customer tiers recomputed"),
+                "message": self._summary(stats),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _summary(self, stats):
+        return self.env._(
+            "%(customers)s customers scored, %(changed)s changed, %(tier_changes)s tier changes.",
+            **stats,
+        )
+
+    @api.model
+    def _cron_recompute_all_companies(self):
+        """Nightly: every company with customers, one commit per batch."""
+        for company in self.env["res.company"].search([]):
+            partners = self.env["res.partner"].with_company(company)
+            stats = partners._recompute_customer_tiers(commit_batches=True)
+            _logger.info("Customer tiers of %s: %s", company.name, stats)
+
+    # -- churn at a glance (R-TIER-6) -------------------------------------------
+
+    active_3m = fields.Integer(string="Active, last 3 months", compute="_compute_churn_figures")
+    active_6m = fields.Integer(string="Active, last 6 months", compute="_compute_churn_figures")
+    active_12m = fields.Integer(string="Active, last 12 months", compute="_compute_churn_figures")
+    churn_rate = fields.Float(
+        string="Churn Rate (%)",
+        compute="_compute_churn_figures",
+        help="Customers invoiced in the 12 months before the last 12 who were not invoiced since.",
+    )
+    lost_count = fields.Integer(string="Lost Customers", compute="_compute_churn_figures")
+
+    def _compute_churn_figures(self):
+        today = fields.Date.context_today(self)
+        for policy in self:
+            row = self.env.execute_query(
+                SQL(
+                    """
+                    WITH last AS (
+                        SELECT commercial_partner_id AS pid, MAX(invoice_date) AS last_date,
+                               bool_or(invoice_date > %(m12)s) AS now_active,
+                               bool_or(invoice_date <= %(m12)s AND invoice_date > %(m24)s) AS before_active
+                          FROM account_move
+                         WHERE company_id = %(company)s AND state = 'posted'
+                           AND move_type = 'out_invoice' AND invoice_date <= %(today)s
+                         GROUP BY commercial_partner_id
+                    )
+                    SELECT COUNT(*) FILTER (WHERE last_date > %(m3)s),
+                           COUNT(*) FILTER (WHERE last_date > %(m6)s),
+                           COUNT(*) FILTER (WHERE now_active),
+                           COUNT(*) FILTER (WHERE before_active AND NOT now_active),
+                           COUNT(*) FILTER (WHERE before_active),
+                           COUNT(*) FILTER (WHERE NOT now_active)
+                      FROM last
+                    """,
+                    company=policy.company_id.id,
+                    today=today,
+                    m3=activity.add_months(today, -3),
+                    m6=activity.add_months(today, -6),
+                    m12=activity.add_months(today, -12),
+                    m24=activity.add_months(today, -24),
+                )
+            )[0]
+            policy.active_3m, policy.active_6m, policy.active_12m = row[0], row[1], row[2]
+            policy.churn_rate = round(100.0 * row[3] / row[4], 1) if row[4] else 0.0
+            policy.lost_count = row[5]
+
+    def action_open_win_back(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_tiering.res_partner_win_back_action"
+        )
+        action["context"] = {"allowed_company_ids": [self.company_id.id]}
+        return action
+
+    @api.model
+    def _ensure_all_companies(self):
+        for company in self.env["res.company"].search([]):
+            self._for_company(company)
