@@ -223,6 +223,7 @@ class CustomerTierPolicy(models.Model):
 
     def _compute_churn_figures(self):
         today = fields.Date.context_today(self)
+        self.env["account.move"].flush_model(["state", "move_type", "invoice_date", "company_id"])
         for policy in self:
             row = self.env.execute_query(
                 SQL(

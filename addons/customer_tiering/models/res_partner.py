@@ -251,6 +251,7 @@ class ResPartner(models.Model):
         """
         company = self.env.company
         policy = self.env["customer.tier.policy"]._for_company(company)
+        self.env.flush_all()  # the aggregates below read the tables directly
         ids = partner_ids if partner_ids is not None else self._tiering_scope_ids(company)
         today = fields.Date.context_today(self)
         stats = {"customers": 0, "changed": 0, "tier_changes": 0}

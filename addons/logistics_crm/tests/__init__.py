@@ -1,1 +1,2 @@
 from . import test_menus
+from . import test_translations
