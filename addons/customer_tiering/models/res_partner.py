@@ -89,10 +89,18 @@ class ResPartner(models.Model):
         help="The tier the scores give, whatever a manual override says.",
     )
     tier_current_score = fields.Float(
-        string="Current Value", company_dependent=True, readonly=True, digits=(5, 2)
+        string="Current Value",
+        company_dependent=True,
+        readonly=True,
+        digits=(5, 2),
+        aggregator="avg",
     )
     tier_potential_score = fields.Float(
-        string="Potential Value", company_dependent=True, readonly=True, digits=(5, 2)
+        string="Potential Value",
+        company_dependent=True,
+        readonly=True,
+        digits=(5, 2),
+        aggregator="avg",
     )
     tier_rising = fields.Boolean(
         string="Rising",
@@ -159,9 +167,17 @@ class ResPartner(models.Model):
             return False
         _ = self.env._
         rows = []
-        for axis, title in (("current", _("Current value")), ("potential", _("Potential value"))):
+        axes = (
+            ("current", _("Current value"), scoring.CURRENT_FACTORS),
+            ("potential", _("Potential value"), scoring.POTENTIAL_FACTORS),
+        )
+        for axis, title, order in axes:
             rows.append(Markup("<tr class='table-light'><th colspan='3'>%s</th></tr>") % title)
-            for key, (value, points) in data.get(axis, {}).items():
+            factors = data.get(axis, {})
+            # the engine's own order first, hook factors after
+            keys = [k for k in order if k in factors] + sorted(set(factors) - set(order))
+            for key in keys:
+                value, points = factors[key]
                 shown_value = "—" if value is None else f"{value * 100:.0f}%"
                 shown_points = _("unknown, left out") if points is None else f"{points:.1f}"
                 rows.append(
