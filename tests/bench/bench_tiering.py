@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Benchmark: a full tier and credit recompute against the naive ORM way and a raw SQL aggregate.
+
+    python3 tests/bench/bench_tiering.py --db bench_ledger_full
+
+The database comes from make_ledger.py (see README.md here).  The module is
+updated first so the benchmark measures the code of this checkout.  Printed:
+wall times, ratios and the recompute's peak Python memory.  The naive way runs
+on a sample of customers and is extrapolated to all of them (said so).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import odoo_shell  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="bench_ledger_full")
+    parser.add_argument("--naive-sample", type=int, default=200)
+    args = parser.parse_args()
+    odoo_shell.update_modules(args.db, ["customer_tiering"])
+    script = Path(__file__).resolve().parent / "tiering_inside.py"
+    r = odoo_shell.run_script(args.db, script, {"naive_sample": args.naive_sample})
+    print(
+        f"Tier recompute on {args.db}: {r['customers']:,} customers, {r['move_lines']:,} move lines"
+    )
+    print(
+        f"  ours, cold (every customer written): {r['ours_cold_s']:8.2f} s  {r['ours_cold_stats']}"
+    )
+    print(
+        f"  ours, warm (nothing changed):        {r['ours_warm_s']:8.2f} s  {r['ours_warm_stats']}"
+    )
+    print(f"  one raw SQL aggregate (no writes):   {r['sql_s']:8.2f} s  ({r['sql_rows']:,} rows)")
+    print(
+        f"  naive ORM, per customer:             {r['naive_estimated_s']:8.2f} s  "
+        f"(measured {r['naive_sample_s']:.2f} s on {r['naive_sample']} customers, extrapolated)"
+    )
+    print(f"  peak Python memory of the recompute: {r['ours_peak_mb']:8.1f} MB")
+    print(
+        f"  ratio naive / ours (cold):           {r['naive_estimated_s'] / r['ours_cold_s']:8.1f} x"
+    )
+    print(f"  ratio ours (cold) / raw SQL:         {r['ours_cold_s'] / r['sql_s']:8.2f} x")
+    print(f"  ratio ours (warm) / raw SQL:         {r['ours_warm_s'] / r['sql_s']:8.2f} x")
+    return r
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Runs inside Odoo (odoo shell) for bench_receivables.py: a month-end snapshot
+against the OCA way (ORM search_read of open items and partials, bucketing in
+Python) and one raw SQL aggregate, on the same database and cut-off, in one run."""
+
+import gc
+import resource
+import time
+import tracemalloc
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.tools import SQL
+
+from odoo.addons.customer_tiering.engine import aging, receivables
+
+RECEIVABLE = (
+    "l.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"
+)
+
+
+def timed(function, trace=False):
+    gc.collect()
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    value = function()
+    seconds = time.perf_counter() - started
+    peak = None
+    if trace:
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return seconds, value, peak
+
+
+def cutoff_of(env, months_back):
+    env.cr.execute("SELECT MAX(date) FROM account_move_line")
+    last = env.cr.fetchone()[0]
+    first = last.replace(day=1) - relativedelta(months=months_back - 1)
+    return first - relativedelta(days=1)
+
+
+def ours(env, cutoff):
+    snapshot = env["receivable.snapshot"].create(
+        {"date_from": cutoff.replace(day=1), "date_to": cutoff}
+    )
+    snapshot.action_compute()
+    return snapshot
+
+
+def raw_sql(env, cutoff, edges):
+    """Residual per customer in buckets by due date, partials after the cut-off added back."""
+    bounds = aging.lower_bounds(edges)
+    sums = SQL(", ").join(
+        SQL("SUM(residual) FILTER (WHERE bucket = %s)", index) for index in range(len(edges) + 2)
+    )
+    return env.execute_query(
+        SQL(
+            """
+            WITH later AS (
+                SELECT line_id, SUM(amount) AS amount FROM (
+                    SELECT debit_move_id AS line_id, amount FROM account_partial_reconcile
+                     WHERE max_date > %(cutoff)s
+                    UNION ALL
+                    SELECT credit_move_id, -amount FROM account_partial_reconcile
+                     WHERE max_date > %(cutoff)s) p
+                 GROUP BY line_id
+            ), items AS (
+                SELECT l.partner_id,
+                       l.amount_residual + COALESCE(later.amount, 0) AS residual,
+                       width_bucket(%(cutoff)s::date - COALESCE(l.date_maturity, l.date),
+                                    %(bounds)s::int[]) AS bucket
+                  FROM account_move_line l
+                  LEFT JOIN later ON later.line_id = l.id
+                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+                   AND l.date <= %(cutoff)s AND %(receivable)s
+            )
+            SELECT partner_id, %(sums)s FROM items GROUP BY partner_id
+            """,
+            cutoff=cutoff,
+            bounds=bounds,
+            company=env.company.id,
+            receivable=SQL(RECEIVABLE),
+            sums=sums,
+        )
+    )
+
+
+LINE_FIELDS = [
+    "name",
+    "date",
+    "move_id",
+    "journal_id",
+    "account_id",
+    "partner_id",
+    "amount_residual",
+    "date_maturity",
+    "ref",
+    "debit",
+    "credit",
+    "reconciled",
+    "currency_id",
+    "amount_currency",
+    "amount_residual_currency",
+]
+
+
+def oca_way(env, cutoff, edges):
+    """As OCA account_financial_report's open items / aged partner balance do it:
+    search_read of the open items, then the partials dated after the cut-off,
+    residuals adjusted and bucketed in Python."""
+    partials = env["account.partial.reconcile"].search_read(
+        [("max_date", ">", cutoff)],
+        ["debit_move_id", "credit_move_id", "amount", "max_date"],
+    )
+    later = {}
+    for partial in partials:
+        later[partial["debit_move_id"][0]] = (
+            later.get(partial["debit_move_id"][0], 0.0) + partial["amount"]
+        )
+        later[partial["credit_move_id"][0]] = (
+            later.get(partial["credit_move_id"][0], 0.0) - partial["amount"]
+        )
+    domain = [
+        ("company_id", "=", env.company.id),
+        ("account_id.account_type", "=", "asset_receivable"),
+        ("parent_state", "=", "posted"),
+        ("date", "<=", cutoff),
+        "|",
+        ("reconciled", "=", False),
+        ("id", "in", list(later)),
+    ]
+    lines = env["account.move.line"].search_read(domain, LINE_FIELDS)
+    items = (
+        (
+            line["partner_id"] and line["partner_id"][0],
+            line["date_maturity"],
+            line["date"],
+            line["amount_residual"] + later.get(line["id"], 0.0),
+        )
+        for line in lines
+    )
+    return receivables.bucket_residuals(items, cutoff, edges), len(lines), len(partials)
+
+
+def main(env, args):
+    env = env(context=dict(env.context, tracking_disable=True))
+    edges = aging.DEFAULT_EDGES
+    cutoff = cutoff_of(env, args.get("months_back", 6))
+    result = {"cutoff": cutoff.isoformat()}
+    result["receivable_lines"] = env.execute_query(
+        SQL("SELECT COUNT(*) FROM account_move_line l WHERE %s", SQL(RECEIVABLE))
+    )[0][0]
+    result["partials"] = env.execute_query(SQL("SELECT COUNT(*) FROM account_partial_reconcile"))[
+        0
+    ][0]
+    result["partials_after"] = env.execute_query(
+        SQL("SELECT COUNT(*) FROM account_partial_reconcile WHERE max_date > %s", cutoff)
+    )[0][0]
+
+    # timed without tracemalloc (it slows Python down), then once more traced for the peak
+    runs = []
+    snapshot = None
+    for _run in range(args.get("repeat", 3)):
+        env.invalidate_all()
+        seconds, snapshot, _peak = timed(lambda: ours(env, cutoff))
+        runs.append(seconds)
+    result["ours_s"] = sorted(runs)[len(runs) // 2]
+    result["ours_runs_s"] = [round(r, 2) for r in runs]
+    env.invalidate_all()
+    _seconds, _value, result["ours_peak_mb"] = timed(lambda: ours(env, cutoff), trace=True)
+    result["customers"] = len(snapshot.line_ids)
+    result["tie_out_ok"] = snapshot.tie_out_ok
+    result["ours_total"] = snapshot.total_buckets
+    result["ours_closing"] = snapshot.total_closing
+    result["ledger"] = snapshot.ledger_balance
+    result["xlsx_s"], _value, _peak = timed(snapshot.action_export_xlsx)
+    env.invalidate_all()
+    _seconds, _value, result["xlsx_peak_mb"] = timed(snapshot.action_export_xlsx, trace=True)
+
+    sql_runs = []
+    for _run in range(args.get("repeat", 3)):
+        seconds, rows, _peak = timed(lambda: raw_sql(env, cutoff, edges))
+        sql_runs.append(seconds)
+    result["sql_s"] = sorted(sql_runs)[len(sql_runs) // 2]
+    result["sql_total"] = round(sum(float(v or 0) for row in rows for v in row[1:]), 2)
+
+    if not args.get("skip_oca"):
+        # Odoo's limit_memory_hard (2.5 GiB by default) also binds odoo shell; ours ran
+        # under it, the OCA way does not fit in it at this size: lift it for that run.
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        result["memory_limit_mb"] = None if soft == resource.RLIM_INFINITY else soft / 2**20
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+        except (ValueError, OSError):
+            pass
+        result["oca_memory_limit_lifted"] = resource.getrlimit(resource.RLIMIT_AS)[0] != soft
+        env.invalidate_all()
+        seconds, (buckets, items, partials), _peak = timed(lambda: oca_way(env, cutoff, edges))
+        result["oca_s"] = seconds
+        if args.get("oca_memory"):
+            env.invalidate_all()
+            result["oca_peak_mb"] = timed(lambda: oca_way(env, cutoff, edges), trace=True)[2]
+        result["oca_items"], result["oca_partials"] = items, partials
+        result["oca_total"] = round(sum(sum(v) for v in buckets.values()), 2)
+        # per customer, to the cent
+        ours_by_partner = {
+            line.partner_id.id or False: [line[f"bucket_{i}"] for i in range(len(edges) + 2)]
+            for line in snapshot.line_ids
+        }
+        result["oca_customers_differing"] = sum(
+            1
+            for pid, amounts in buckets.items()
+            if any(
+                abs(a - b) > 0.005
+                for a, b in zip(amounts, ours_by_partner.get(pid, [0.0] * len(amounts)))
+            )
+        )
+    env.cr.rollback()
+    return result
+
+
+bench_result(main(env, BENCH_ARGS))  # noqa: F821 - defined by odoo_shell's prelude

@@ -1,0 +1,170 @@
+"""Runs inside Odoo (odoo shell) for bench_tiering.py: ours against the naive ORM
+way and one raw SQL aggregate, on the same database, in one run."""
+
+import time
+import tracemalloc
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tools import SQL
+
+from odoo.addons.customer_tiering.engine import activity, scoring
+from odoo.addons.customer_tiering.models.res_partner import TIER_RESULT_COLUMNS
+
+RESULT_FIELDS = ", ".join(f"{name} = NULL" for name in TIER_RESULT_COLUMNS)
+
+
+def reset(env):
+    """Forget earlier results so that the cold run writes every customer."""
+    env.cr.execute(f"UPDATE res_partner SET {RESULT_FIELDS}")  # noqa: S608 - constant names
+    env.cr.execute("DELETE FROM customer_tier_history")
+    env.cr.execute("DELETE FROM customer_credit_review")
+    env.cr.execute(
+        "DELETE FROM mail_activity WHERE res_model = 'res.partner' AND activity_type_id IN "
+        "(SELECT res_id FROM ir_model_data WHERE module = 'customer_tiering' "
+        "AND model = 'mail.activity.type')"
+    )
+    env.invalidate_all()
+
+
+def timed(function):
+    started = time.perf_counter()
+    value = function()
+    return time.perf_counter() - started, value
+
+
+def ours(env):
+    return env["res.partner"]._recompute_customer_tiers()
+
+
+def raw_sql(env, today, policy):
+    """The same facts for every customer in one aggregate query, nothing written."""
+    start = today - relativedelta(months=policy.window_months)
+    mid = today - relativedelta(months=policy.window_months // 2)
+    return env.execute_query(
+        SQL(
+            """
+            WITH inv AS (
+                SELECT m.commercial_partner_id AS pid,
+                       SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s) AS revenue,
+                       SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s) AS last_half,
+                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s) AS n,
+                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_date
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date <= %(today)s
+                 GROUP BY 1
+            ), pay AS (
+                SELECT l.partner_id AS pid,
+                       SUM(p.amount * (p.max_date - l.date_maturity)) AS weighted, SUM(p.amount) AS paid
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                  JOIN account_partial_reconcile p ON p.debit_move_id = l.id
+                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted' AND l.balance > 0
+                   AND l.date > %(start)s AND l.date <= %(today)s
+                 GROUP BY 1
+            )
+            , open_items AS (
+                SELECT l.partner_id AS pid, SUM(l.amount_residual) AS open_amount,
+                       SUM(l.amount_residual) FILTER (WHERE %(today)s::date - l.date_maturity > 30)
+                           AS overdue
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted' AND NOT l.reconciled
+                 GROUP BY 1
+            )
+            SELECT inv.*, pay.weighted, pay.paid, open_items.open_amount, open_items.overdue
+              FROM inv LEFT JOIN pay USING (pid) LEFT JOIN open_items USING (pid)
+            """,
+            company=env.company.id,
+            start=start,
+            mid=mid,
+            today=today,
+        )
+    )
+
+
+def naive(env, partner_ids, today, policy):
+    """Per customer: ORM searches and reads, Python sums, one ORM write each."""
+    start = today - relativedelta(months=policy.window_months)
+    mid = today - relativedelta(months=policy.window_months // 2)
+    weights = policy._engine_weights()
+    scales, matrix = policy._engine_scales(), policy._engine_matrix()
+    for partner in env["res.partner"].browse(partner_ids):
+        moves = env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", partner.id),
+                ("company_id", "=", env.company.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("invoice_date", "<=", today),
+            ]
+        )
+        facts = scoring.PartnerFacts(partner.id)
+        dates = [m.invoice_date for m in moves if m.move_type == "out_invoice"]
+        facts.last_invoice_date = max(dates) if dates else None
+        for move in moves:
+            if move.invoice_date > start:
+                facts.revenue += move.amount_untaxed_signed
+                facts.invoice_count += move.move_type == "out_invoice"
+            if move.invoice_date > mid:
+                facts.revenue_last_half += move.amount_untaxed_signed
+        weighted = paid = 0.0
+        for line in moves.line_ids.filtered(
+            lambda ml: ml.account_type == "asset_receivable" and ml.balance > 0
+        ):
+            for partial in line.matched_credit_ids:
+                weighted += partial.amount * (partial.max_date - line.date_maturity).days
+                paid += partial.amount
+        facts.avg_days_late = weighted / paid if paid else None
+        result = scoring.score_partner(facts, *weights, scales, matrix)
+        partner.with_context(tracking_disable=True).sudo().write(
+            {
+                "tier_computed": result.tier,
+                "tier_current_score": result.current_score,
+                "tier_potential_score": result.potential_score,
+                "customer_activity_status": activity.activity_status(
+                    facts.last_invoice_date, today
+                ),
+            }
+        )
+        env.flush_all()
+        env.invalidate_all()
+
+
+def main(env, args):
+    env = env(context=dict(env.context, tracking_disable=True))
+    partners = env["res.partner"]
+    policy = env["customer.tier.policy"]._for_company(env.company)
+    today = fields.Date.context_today(partners)
+    ids = partners._tiering_scope_ids(env.company)
+    result = {"customers": len(ids)}
+    env.cr.execute("SELECT COUNT(*) FROM account_move_line WHERE company_id = %s", [env.company.id])
+    result["move_lines"] = env.cr.fetchone()[0]
+
+    reset(env)
+    env.cr.commit()
+    tracemalloc.start()
+    result["ours_cold_s"], stats = timed(lambda: ours(env))
+    result["ours_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    result["ours_cold_stats"] = stats
+    result["ours_warm_s"], stats = timed(lambda: ours(env))
+    result["ours_warm_stats"] = stats
+    result["sql_s"], rows = timed(lambda: raw_sql(env, today, policy))
+    result["sql_rows"] = len(rows)
+
+    sample = ids[:: max(1, len(ids) // args.get("naive_sample", 200))][
+        : args.get("naive_sample", 200)
+    ]
+    env.invalidate_all()
+    seconds, _ = timed(lambda: naive(env, sample, today, policy))
+    result["naive_sample"] = len(sample)
+    result["naive_sample_s"] = seconds
+    result["naive_estimated_s"] = seconds / len(sample) * len(ids)
+    env.cr.rollback()
+    return result
+
+
+bench_result(main(env, BENCH_ARGS))  # noqa: F821 - defined by odoo_shell's prelude
