@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 DEFAULT_EDGES = (30, 60, 90, 120)
+MAX_EDGES = 6  # a snapshot line stores at most MAX_EDGES + 1 buckets
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,20 @@ def parse_edges(text):
         raise ValueError(f"bucket edges must be whole days separated by commas: {text!r}") from exc
     buckets(edges)
     return edges
+
+
+def lower_bounds(edges=DEFAULT_EDGES):
+    """First overdue day of each overdue bucket: (30, 60) -> [1, 31, 61].
+
+    ``width_bucket(days, lower_bounds)`` in PostgreSQL then gives the same
+    index as :func:`bucket_index` (0 for not due).
+    """
+    return [1] + [edge + 1 for edge in edges]
+
+
+def bucket_of_item(due, invoice_date, cutoff, basis="due"):
+    """Days counted for an item as of ``cutoff``: past its due date, or since
+    its invoice date when aging by invoice date (an item without due date is due
+    on its own date)."""
+    reference = invoice_date if basis == "invoice" else (due or invoice_date)
+    return (cutoff - reference).days

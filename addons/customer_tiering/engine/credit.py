@@ -1,0 +1,150 @@
+"""Credit rating from the receivables ledger (R-CRED-1, R-CRED-2).
+
+Payment performance (履约信用) comes from the ledger: a PAYDEX-style index of
+the amount-weighted days paid beyond terms, the share of open receivables that
+is overdue (worse the older), days sales outstanding and how regularly the
+customer is invoiced.  Solvency, operating capacity and profitability come from
+the customer's statements when a credit review recorded them; unknown inputs
+are left out and the remaining weights renormalised, as for the tier scores.
+"""
+
+from dataclasses import dataclass, field
+
+GRADES = ("A", "B", "C", "D", "E")
+
+DEFAULT_GRADE_FLOORS = {"A": 85.0, "B": 70.0, "C": 60.0, "D": 45.0, "E": 0.0}
+DEFAULT_WEIGHTS = {
+    "paydex": 50.0,
+    "overdue": 30.0,
+    "dso": 10.0,
+    "regularity": 10.0,
+    "current_ratio": 10.0,
+    "debt_ratio": 10.0,
+    "asset_turnover": 5.0,
+    "net_margin": 10.0,
+}
+
+
+@dataclass
+class CreditFacts:
+    partner_id: int
+    avg_days_beyond_terms: float | None = None  # paid parts, amount-weighted
+    open_amount: float = 0.0
+    overdue_1_30: float = 0.0
+    overdue_31_90: float = 0.0
+    overdue_over_90: float = 0.0
+    revenue: float = 0.0  # over the window, company currency
+    window_days: int = 365
+    months_invoiced: int = 0
+    window_months: int = 12
+    current_ratio: float | None = None
+    debt_ratio: float | None = None
+    asset_turnover: float | None = None
+    net_margin: float | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class CreditResult:
+    partner_id: int
+    paydex: float | None
+    dso: float | None
+    overdue_share: float
+    score: float
+    grade: str
+    breakdown: dict
+
+
+def paydex(avg_days_beyond_terms):
+    """80 when paid on time; up to 100 when paid early; 50 at 30 days late, 20 at 90, 0 from 120.
+
+    Piecewise linear like Dun & Bradstreet's PAYDEX bands.
+    """
+    if avg_days_beyond_terms is None:
+        return None
+    days = avg_days_beyond_terms
+    if days <= 0:
+        return min(100.0, 80.0 + (-days) * 20.0 / 30.0)
+    points = ((0, 80.0), (30, 50.0), (90, 20.0), (120, 0.0))
+    for (d0, p0), (d1, p1) in zip(points, points[1:]):
+        if days <= d1:
+            return round(p0 + (p1 - p0) * (days - d0) / (d1 - d0), 2)
+    return 0.0
+
+
+def overdue_level(facts):
+    """1 with nothing overdue, 0 when everything open is over 90 days late."""
+    if facts.open_amount <= 0:
+        return 1.0
+    weighted = facts.overdue_1_30 * 0.4 + facts.overdue_31_90 * 0.8 + facts.overdue_over_90 * 1.0
+    return max(0.0, 1.0 - weighted / facts.open_amount)
+
+
+def days_sales_outstanding(facts):
+    if facts.revenue <= 0:
+        return None
+    return round(max(facts.open_amount, 0.0) / facts.revenue * facts.window_days, 1)
+
+
+def factor_values(facts):
+    """Each factor at 0..1 (None when unknown)."""
+    index = paydex(facts.avg_days_beyond_terms)
+    dso = days_sales_outstanding(facts)
+    values = {
+        "paydex": None if index is None else index / 100.0,
+        "overdue": overdue_level(facts) if facts.open_amount > 0 or index is not None else None,
+        "dso": None if dso is None else max(0.0, min(1.0, 1.0 - (dso - 30.0) / 90.0)),
+        "regularity": (
+            min(1.0, facts.months_invoiced / facts.window_months) if facts.window_months else None
+        ),
+        # solvency, operating capacity, profitability (from a credit review)
+        "current_ratio": _ramp(facts.current_ratio, 0.8, 2.0),
+        "debt_ratio": None if facts.debt_ratio is None else 1.0 - _ramp(facts.debt_ratio, 0.4, 0.9),
+        "asset_turnover": _ramp(facts.asset_turnover, 0.3, 1.5),
+        "net_margin": _ramp(facts.net_margin, 0.0, 0.15),
+    }
+    values.update(facts.extra)
+    return values
+
+
+def score(facts, weights, floors=None):
+    floors = floors or DEFAULT_GRADE_FLOORS
+    values = factor_values(facts)
+    known = {k: v for k, v in values.items() if v is not None and weights.get(k, 0) > 0}
+    total = sum(weights[k] for k in known)
+    if not total:
+        # nothing known about the customer: the grade of a newcomer, in the middle
+        points, breakdown = 50.0, {k: [None, None] for k in values}
+    else:
+        breakdown = {k: [None if v is None else round(v, 4), None] for k, v in values.items()}
+        for key, value in known.items():
+            breakdown[key][1] = round(100.0 * weights[key] * value / total, 2)
+        points = round(sum(p for _v, p in breakdown.values() if p is not None), 2)
+    return CreditResult(
+        facts.partner_id,
+        paydex(facts.avg_days_beyond_terms),
+        days_sales_outstanding(facts),
+        round(1.0 - overdue_level(facts), 4) if facts.open_amount > 0 else 0.0,
+        min(points, 100.0),
+        grade_for(points, floors),
+        breakdown,
+    )
+
+
+def grade_for(points, floors=None):
+    floors = floors or DEFAULT_GRADE_FLOORS
+    for grade in GRADES:
+        if points >= floors.get(grade, 0.0):
+            return grade
+    return GRADES[-1]
+
+
+def suggested_limit(grade, monthly_revenue, multipliers):
+    """A multiple of the average monthly revenue, by grade (0 for a blocked grade)."""
+    return round(max(monthly_revenue, 0.0) * multipliers.get(grade, 0.0), -2)
+
+
+def _ramp(value, low, high):
+    if value is None:
+        return None
+    return max(0.0, min(1.0, (value - low) / (high - low)))
