@@ -74,3 +74,8 @@ def test_grade_floors(points, grade):
 def test_suggested_limit_is_a_multiple_of_monthly_revenue():
     assert credit.suggested_limit("A", 10_000, {"A": 3, "E": 0}) == 30_000
     assert credit.suggested_limit("E", 10_000, {"A": 3, "E": 0}) == 0
+
+
+def test_customer_quiet_in_the_window_is_not_rated_e():
+    facts = credit.CreditFacts(3, months_invoiced=0, window_months=12)
+    assert credit.score(facts, credit.DEFAULT_WEIGHTS).grade == "D"

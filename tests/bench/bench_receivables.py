@@ -56,6 +56,9 @@ def main():
         f"(runs {r['ours_runs_s']}), peak Python memory {r['ours_peak_mb']:.1f} MB"
     )
     print(
+        f"  Odoo process peak RSS after ours (registry included): {r['ours_process_rss_mb']:.0f} MB"
+    )
+    print(
         f"  ours, XLSX export of it:              {r['xlsx_s']:8.2f} s  "
         f"peak Python memory {r['xlsx_peak_mb']:.1f} MB"
     )

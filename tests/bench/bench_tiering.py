@@ -27,19 +27,21 @@ def main():
     script = Path(__file__).resolve().parent / "tiering_inside.py"
     r = odoo_shell.run_script(args.db, script, {"naive_sample": args.naive_sample})
     print(
-        f"Tier recompute on {args.db}: {r['customers']:,} customers, {r['move_lines']:,} move lines"
+        f"Tier and credit recompute on {args.db}: {r['customers']:,} customers, "
+        f"{r['move_lines']:,} move lines, batches of {r['batch_size']:,}"
     )
     print(
-        f"  ours, cold (every customer written): {r['ours_cold_s']:8.2f} s  {r['ours_cold_stats']}"
+        f"  ours, first grading (all written):   {r['ours_cold_s']:8.2f} s  {r['ours_cold_stats']}"
     )
     print(
-        f"  ours, warm (nothing changed):        {r['ours_warm_s']:8.2f} s  {r['ours_warm_stats']}"
+        f"  ours, nightly (nothing changed):     {r['ours_warm_s']:8.2f} s  {r['ours_warm_stats']}"
     )
     print(f"  one raw SQL aggregate (no writes):   {r['sql_s']:8.2f} s  ({r['sql_rows']:,} rows)")
     print(
         f"  naive ORM, per customer:             {r['naive_estimated_s']:8.2f} s  "
         f"(measured {r['naive_sample_s']:.2f} s on {r['naive_sample']} customers, extrapolated)"
     )
+    print(f"  activities the first grading opened: {r['activities']:8,}")
     print(f"  peak Python memory of the recompute: {r['ours_peak_mb']:8.1f} MB")
     print(
         f"  ratio naive / ours (cold):           {r['naive_estimated_s'] / r['ours_cold_s']:8.1f} x"

@@ -168,6 +168,8 @@ def main(env, args):
     result["ours_runs_s"] = [round(r, 2) for r in runs]
     env.invalidate_all()
     _seconds, _value, result["ours_peak_mb"] = timed(lambda: ours(env, cutoff), trace=True)
+    # the whole Odoo process so far (registry included), before the OCA way runs
+    result["ours_process_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["customers"] = len(snapshot.line_ids)
     result["tie_out_ok"] = snapshot.tie_out_ok
     result["ours_total"] = snapshot.total_buckets

@@ -137,9 +137,12 @@ def main(env, args):
     env = env(context=dict(env.context, tracking_disable=True))
     partners = env["res.partner"]
     policy = env["customer.tier.policy"]._for_company(env.company)
+    # the shipped default, whatever an earlier version left on this database
+    policy.batch_size = policy._fields["batch_size"].default(policy)
+    result_batch = policy.batch_size
     today = fields.Date.context_today(partners)
     ids = partners._tiering_scope_ids(env.company)
-    result = {"customers": len(ids)}
+    result = {"customers": len(ids), "batch_size": result_batch}
     env.cr.execute("SELECT COUNT(*) FROM account_move_line WHERE company_id = %s", [env.company.id])
     result["move_lines"] = env.cr.fetchone()[0]
 
@@ -150,6 +153,8 @@ def main(env, args):
     result["ours_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     result["ours_cold_stats"] = stats
+    env.cr.execute("SELECT COUNT(*) FROM mail_activity WHERE res_model = 'res.partner'")
+    result["activities"] = env.cr.fetchone()[0]
     result["ours_warm_s"], stats = timed(lambda: ours(env))
     result["ours_warm_stats"] = stats
     result["sql_s"], rows = timed(lambda: raw_sql(env, today, policy))

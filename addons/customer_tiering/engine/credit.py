@@ -94,8 +94,11 @@ def factor_values(facts):
         "paydex": None if index is None else index / 100.0,
         "overdue": overdue_level(facts) if facts.open_amount > 0 or index is not None else None,
         "dso": None if dso is None else max(0.0, min(1.0, 1.0 - (dso - 30.0) / 90.0)),
+        # no invoice in the window says nothing about how regularly one buys
         "regularity": (
-            min(1.0, facts.months_invoiced / facts.window_months) if facts.window_months else None
+            min(1.0, facts.months_invoiced / facts.window_months)
+            if facts.window_months and facts.months_invoiced
+            else None
         ),
         # solvency, operating capacity, profitability (from a credit review)
         "current_ratio": _ramp(facts.current_ratio, 0.8, 2.0),

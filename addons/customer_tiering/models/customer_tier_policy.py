@@ -42,7 +42,9 @@ class CustomerTierPolicy(models.Model):
         default=12,
         help="Invoices and payments of this many months count for the scores.",
     )
-    batch_size = fields.Integer(default=2000, help="Customers scored per batch.")
+    batch_size = fields.Integer(
+        default=20000, help="Customers scored per batch (a batch is committed at once)."
+    )
 
     # current value: weights
     weight_revenue = fields.Float(string="Revenue", default=40)
@@ -106,6 +108,33 @@ class CustomerTierPolicy(models.Model):
         help="Gets an activity for each platinum customer without an account manager. "
         "Empty: the user who runs the recompute.",
     )
+    # credit rating weights (R-CRED-1): payment performance from the ledger,
+    # solvency, operating capacity and profitability from reviewed statements
+    credit_weight_paydex = fields.Float(string="PAYDEX", default=50)
+    credit_weight_overdue = fields.Float(string="Overdue Receivables", default=30)
+    credit_weight_dso = fields.Float(string="DSO", default=10)
+    credit_weight_regularity = fields.Float(string="Invoicing Regularity", default=10)
+    credit_weight_current_ratio = fields.Float(string="Current Ratio", default=10)
+    credit_weight_debt_ratio = fields.Float(string="Debt Ratio", default=10)
+    credit_weight_asset_turnover = fields.Float(string="Asset Turnover", default=5)
+    credit_weight_net_margin = fields.Float(string="Net Margin", default=10)
+    credit_grade_ids = fields.One2many("customer.credit.grade", "policy_id", string="Credit Grades")
+    # collection by aging bucket (R-CRED-5): 1-30 days to the account manager
+    collection_user_31_90_id = fields.Many2one(
+        "res.users",
+        string="Collects 31–90 Days",
+        help="Usually a credit controller. Empty: the user who runs the recompute.",
+    )
+    collection_user_over_90_id = fields.Many2one(
+        "res.users",
+        string="Collects over 90 Days",
+        help="Usually the finance manager. Empty: the user who runs the recompute.",
+    )
+    credit_reviewer_id = fields.Many2one(
+        "res.users",
+        string="Credit Reviewer",
+        help="Gets the credit-review-due activities. Empty: the user who runs the recompute.",
+    )
     last_run = fields.Datetime(readonly=True)
     last_run_summary = fields.Char(readonly=True)
 
@@ -142,9 +171,37 @@ class CustomerTierPolicy(models.Model):
 
     @api.model
     def _for_company(self, company):
-        """The company's policy, created with the defaults on first use."""
+        """The company's policy (and its grade table), created with the defaults on first use."""
         policy = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        return policy or self.sudo().create({"company_id": company.id})
+        if not policy:
+            policy = self.sudo().create({"company_id": company.id})
+            self.env["customer.credit.grade"].sudo()._create_defaults(policy)
+        return policy
+
+    def _credit_weights(self):
+        self.ensure_one()
+        return {
+            key: self[f"credit_weight_{key}"]
+            for key in (
+                "paydex",
+                "overdue",
+                "dso",
+                "regularity",
+                "current_ratio",
+                "debt_ratio",
+                "asset_turnover",
+                "net_margin",
+            )
+        }
+
+    def _credit_grades(self):
+        """Grade -> its policy line, for this company."""
+        self.ensure_one()
+        lines = self.sudo().credit_grade_ids
+        if not lines:
+            self.env["customer.credit.grade"].sudo()._create_defaults(self)
+            lines = self.sudo().credit_grade_ids
+        return {line.grade: line for line in lines}
 
     # -- what the pure engine needs ------------------------------------------
 
@@ -197,7 +254,8 @@ class CustomerTierPolicy(models.Model):
 
     def _summary(self, stats):
         return self.env._(
-            "%(customers)s customers scored, %(changed)s changed, %(tier_changes)s tier changes.",
+            "%(customers)s customers scored, %(changed)s changed, %(tier_changes)s tier changes, "
+            "%(grade_changes)s credit grade changes.",
             **stats,
         )
 

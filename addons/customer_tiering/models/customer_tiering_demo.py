@@ -155,6 +155,32 @@ class CustomerTieringDemo(models.AbstractModel):
             self._reconcile_receivables(move + payment_moves)
 
     @api.model
+    def _generate_demo_credit(self):
+        """Limits as a credit controller would set them, and one order held over its limit."""
+        partners = self.env["res.partner"].search(
+            [("email", "=like", "ar%@customer.example.com"), ("credit_grade", "!=", False)]
+        )
+        for partner in partners:
+            partner.write(
+                {"credit_limit": partner.credit_suggested_limit, "use_partner_credit_limit": True}
+            )
+        late = partners.filtered(lambda p: p.credit_grade in ("C", "D", "E"))[:1]
+        if not late:
+            return self.env["sale.order"]
+        product = self.env["product.product"].create(
+            {"name": "Sea freight, 40' container", "type": "service", "list_price": 4_800}
+        )
+        quantity = int((late.credit_limit + late.credit_exposure) / 4_800) + 3
+        return self.env["sale.order"].create(
+            {
+                "partner_id": late.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": quantity})
+                ],
+            }
+        )
+
+    @api.model
     def _reconcile_receivables(self, moves):
         lines = moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled

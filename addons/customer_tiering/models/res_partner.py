@@ -8,7 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..engine import activity, scoring
+from ..engine import activity, credit, scoring
+from .customer_credit_grade import GRADE_SELECTION
 from .customer_tier_history import TIER_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -45,9 +46,29 @@ TIER_RESULT_COLUMNS = {
     "last_invoice_date": "text",
     "tier_revenue": "float8",
     "tier_breakdown": "text",
+    "credit_score": "float8",
+    "credit_grade": "text",
+    "credit_paydex": "float8",
+    "credit_dso": "float8",
+    "credit_overdue_share": "float8",
+    "credit_suggested_limit": "float8",
+    "credit_breakdown": "text",
+    "credit_review_due": "text",
 }
+FLOAT_RESULTS = (
+    "tier_current_score",
+    "tier_potential_score",
+    "tier_revenue",
+    "credit_score",
+    "credit_paydex",
+    "credit_dso",
+    "credit_overdue_share",
+    "credit_suggested_limit",
+)
 # Only a sales manager decides these by hand (R-TIER-5).
 OVERRIDE_FIELDS = frozenset({"customer_tier", "tier_locked", "tier_lock_reason"})
+# Deciding on credit is a right of its own (R-CRED-3).
+CREDIT_DECISION_FIELDS = frozenset({"credit_limit", "use_partner_credit_limit"})
 
 
 class ResPartner(models.Model):
@@ -135,6 +156,54 @@ class ResPartner(models.Model):
         "customer.tier.history", "partner_id", string="Tier History", readonly=True
     )
 
+    # Credit rating (R-CRED-1): one per company, from the ledger.
+    credit_score = fields.Float(
+        company_dependent=True, readonly=True, digits=(5, 2), aggregator="avg"
+    )
+    credit_grade = fields.Selection(GRADE_SELECTION, company_dependent=True, readonly=True)
+    credit_paydex = fields.Float(
+        string="PAYDEX",
+        company_dependent=True,
+        readonly=True,
+        digits=(5, 1),
+        aggregator="avg",
+        help="80 = paid on time; lower is later, up to 100 for early payers.",
+    )
+    credit_dso = fields.Float(
+        string="DSO (days)", company_dependent=True, readonly=True, digits=(6, 1), aggregator="avg"
+    )
+    credit_overdue_share = fields.Float(
+        string="Overdue Share",
+        company_dependent=True,
+        readonly=True,
+        digits=(5, 4),
+        aggregator="avg",
+    )
+    credit_suggested_limit = fields.Float(
+        string="Suggested Limit", company_dependent=True, readonly=True, aggregator="sum"
+    )
+    credit_breakdown = fields.Text(company_dependent=True, readonly=True)
+    credit_review_due = fields.Date(company_dependent=True, readonly=True)
+    credit_exposure = fields.Monetary(
+        string="Exposure",
+        compute="_compute_credit_exposure",
+        currency_field="currency_id",
+        help="Open receivables, confirmed but uninvoiced sales and draft invoices.",
+    )
+    # R-CRED-6: finance sees contract amounts against invoicing and payment
+    sales_ordered_total = fields.Monetary(
+        string="Ordered", compute="_compute_sales_progress", currency_field="currency_id"
+    )
+    sales_invoiced_total = fields.Monetary(
+        string="Invoiced", compute="_compute_sales_progress", currency_field="currency_id"
+    )
+    sales_paid_total = fields.Monetary(
+        string="Paid", compute="_compute_sales_progress", currency_field="currency_id"
+    )
+    credit_review_ids = fields.One2many(
+        "customer.credit.review", "partner_id", string="Credit Reviews", readonly=True
+    )
+
     @api.depends_context("company")
     @api.depends("tier_breakdown")
     def _compute_tier_breakdown_html(self):
@@ -145,6 +214,52 @@ class ResPartner(models.Model):
             except ValueError:
                 data = {}
             partner.tier_breakdown_html = self._render_breakdown(data, labels)
+
+    @api.depends_context("company")
+    def _compute_credit_exposure(self):
+        exposure = self._credit_exposure(self.commercial_partner_id)
+        for partner in self:
+            partner.credit_exposure = exposure.get(partner.commercial_partner_id.id, 0.0)
+
+    @api.depends_context("company")
+    def _compute_sales_progress(self):
+        """Confirmed orders, posted invoices and what was paid of them (company currency)."""
+        self.env.flush_all()
+        commercial = self.commercial_partner_id
+        params = {"company": self.env.company.id, "ids": commercial.ids}
+        ordered = dict(
+            self.env.execute_query(
+                SQL(
+                    """SELECT rp.commercial_partner_id,
+                              SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                         FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+                        WHERE so.company_id = %(company)s AND so.state = 'sale'
+                          AND rp.commercial_partner_id = ANY(%(ids)s)
+                        GROUP BY rp.commercial_partner_id""",
+                    **params,
+                )
+            )
+        )
+        invoiced = {
+            pid: (total, residual)
+            for pid, total, residual in self.env.execute_query(
+                SQL(
+                    """SELECT commercial_partner_id, SUM(amount_total_signed), SUM(amount_residual_signed)
+                         FROM account_move
+                        WHERE company_id = %(company)s AND state = 'posted'
+                          AND move_type IN ('out_invoice', 'out_refund')
+                          AND commercial_partner_id = ANY(%(ids)s)
+                        GROUP BY commercial_partner_id""",
+                    **params,
+                )
+            )
+        }
+        for partner in self:
+            pid = partner.commercial_partner_id.id
+            total, residual = invoiced.get(pid, (0.0, 0.0))
+            partner.sales_ordered_total = ordered.get(pid, 0.0)
+            partner.sales_invoiced_total = total
+            partner.sales_paid_total = total - residual
 
     def _tier_factor_labels(self):
         _ = self.env._
@@ -205,7 +320,14 @@ class ResPartner(models.Model):
     def write(self, vals):
         if OVERRIDE_FIELDS & set(vals) and not self._can_override_tier():
             raise AccessError(self.env._("Only a sales manager can set a customer's tier by hand."))
+        if CREDIT_DECISION_FIELDS & set(vals) and not self._can_decide_credit():
+            raise AccessError(
+                self.env._("Only a credit controller can change a customer's credit limit.")
+            )
         return super().write(vals)
+
+    def _can_decide_credit(self):
+        return self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")
 
     def _can_override_tier(self):
         return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
@@ -270,7 +392,7 @@ class ResPartner(models.Model):
         self.env.flush_all()  # the aggregates below read the tables directly
         ids = partner_ids if partner_ids is not None else self._tiering_scope_ids(company)
         today = fields.Date.context_today(self)
-        stats = {"customers": 0, "changed": 0, "tier_changes": 0}
+        stats = {"customers": 0, "changed": 0, "tier_changes": 0, "grade_changes": 0}
         size = policy.batch_size
         for start in range(0, len(ids), size):
             batch = self.browse(ids[start : start + size])
@@ -286,29 +408,49 @@ class ResPartner(models.Model):
 
     def _recompute_tier_batch(self, policy, today):
         company = policy.company_id
-        facts = self._tiering_facts(company, policy, today)
+        facts, credit_facts = self._tiering_facts(company, policy, today)
         extra = self._tiering_factor_values(self, today)
         current_weights, potential_weights = policy._engine_weights()
         results = {}
         scales, matrix = policy._engine_scales(), policy._engine_matrix()
         boundaries = policy._engine_boundaries()
+        credit_weights, grades = policy._credit_weights(), policy._credit_grades()
+        floors = {grade: line.min_score for grade, line in grades.items()}
         for partner_id, fact in facts.items():
             fact.extra = extra.get(partner_id, {})
             result = scoring.score_partner(fact, current_weights, potential_weights, scales, matrix)
-            results[partner_id] = (fact, result)
+            credit_result = credit.score(credit_facts[partner_id], credit_weights, floors)
+            results[partner_id] = (fact, result, credit_result)
         previous = self._tier_stored_results(company)
-        rows, changes = [], []
-        for partner_id, (fact, result) in results.items():
+        rows, changes, grade_changes = [], [], []
+        for partner_id, (fact, result, credit_result) in results.items():
             old = previous[partner_id]
             new = self._tier_row(fact, result, old, policy, boundaries, today)
+            new.update(self._credit_row(fact, credit_result, old, grades, policy, today))
             if new != old["row"]:
                 rows.append((partner_id, new))
                 if new["customer_tier"] != old["row"]["customer_tier"]:
                     changes.append((partner_id, old["row"]["customer_tier"], new, result))
+                if new["credit_grade"] != old["row"]["credit_grade"]:
+                    grade_changes.append(
+                        (
+                            partner_id,
+                            old["row"]["credit_grade"],
+                            credit_facts[partner_id],
+                            credit_result,
+                        )
+                    )
         self._write_tier_results(company, rows)
         self._log_tier_changes(company, changes)
+        self._log_credit_changes(company, grade_changes, dict(rows))
         self._schedule_tier_activities(policy, previous, dict(rows), today)
-        return {"customers": len(results), "changed": len(rows), "tier_changes": len(changes)}
+        self._schedule_credit_activities(policy, previous, credit_facts, dict(rows), today)
+        return {
+            "customers": len(results),
+            "changed": len(rows),
+            "tier_changes": len(changes),
+            "grade_changes": len(grade_changes),
+        }
 
     def _tier_row(self, fact, result, old, policy, boundaries, today):
         last = fact.last_invoice_date
@@ -367,7 +509,13 @@ class ResPartner(models.Model):
                 )
             )
         }
-        for pid, revenue, last_half, prev_half, count, last_date in self.env.execute_query(
+        credit_facts = {
+            pid: credit.CreditFacts(
+                pid, window_days=(today - window_start).days, window_months=policy.window_months
+            )
+            for pid in facts
+        }
+        for pid, revenue, last_half, prev_half, count, last_date, months in self.env.execute_query(
             SQL(
                 """
                 SELECT m.commercial_partner_id,
@@ -376,7 +524,9 @@ class ResPartner(models.Model):
                        COALESCE(SUM(m.amount_untaxed_signed)
                                 FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0),
                        COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
-                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
+                       COUNT(DISTINCT date_trunc('month', m.invoice_date))
+                           FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s)
                   FROM account_move m
                  WHERE m.company_id = %(company)s
                    AND m.commercial_partner_id = ANY(%(ids)s)
@@ -397,16 +547,22 @@ class ResPartner(models.Model):
             fact.invoice_count = count
             fact.last_invoice_date = last_date
             fact.days_since_last_invoice = (today - last_date).days if last_date else None
-        for pid, weighted_days, amount in self._payment_delays(params):
-            if amount:
-                facts[pid].avg_days_late = weighted_days / amount
+            credit_facts[pid].revenue = revenue
+            credit_facts[pid].months_invoiced = months
+        for pid, paid_days, paid, open_days, overdue in self._payment_delays(params):
+            if paid + overdue:
+                # for the tier a customer who never pays is late too
+                facts[pid].avg_days_late = (paid_days + open_days) / (paid + overdue)
+            if paid:
+                credit_facts[pid].avg_days_beyond_terms = paid_days / paid
+        self._credit_ledger_facts(credit_facts, params)
         for pid, ordered, invoiced, margin in self._order_fulfilment(params):
             if ordered:
                 facts[pid].ordered_amount = ordered
                 facts[pid].invoiced_amount = invoiced
                 if margin is not None:
                     facts[pid].margin_ratio = margin / ordered
-        return facts
+        return facts, credit_facts
 
     def _payment_delays(self, params):
         """Amount-weighted days beyond terms: paid parts at their payment date,
@@ -434,12 +590,12 @@ class ResPartner(models.Model):
                      GROUP BY p.debit_move_id
                 )
                 SELECT i.partner_id,
-                       COALESCE(SUM(paid.weighted_days), 0)
-                       + COALESCE(SUM(i.amount_residual * (%(today)s::date - i.date_maturity))
-                                  FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0),
-                       COALESCE(SUM(paid.amount), 0)
-                       + COALESCE(SUM(i.amount_residual)
-                                  FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0)
+                       COALESCE(SUM(paid.weighted_days), 0),
+                       COALESCE(SUM(paid.amount), 0),
+                       COALESCE(SUM(i.amount_residual * (%(today)s::date - i.date_maturity))
+                                FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0),
+                       COALESCE(SUM(i.amount_residual)
+                                FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0)
                   FROM items i
                   LEFT JOIN paid ON paid.line_id = i.id
                  GROUP BY i.partner_id
@@ -501,7 +657,7 @@ class ResPartner(models.Model):
         previous = {}
         for pid, user_id, locked, *values in rows:
             row = dict(zip(TIER_RESULT_COLUMNS, values))
-            for name in ("tier_current_score", "tier_potential_score", "tier_revenue"):
+            for name in FLOAT_RESULTS:
                 row[name] = float(row[name]) if row[name] is not None else None
             row["tier_rising"] = row["tier_rising"] == "true"
             previous[pid] = {"row": row, "locked": bool(locked), "user_id": user_id}
@@ -544,47 +700,80 @@ class ResPartner(models.Model):
         self.invalidate_model(list(TIER_RESULT_COLUMNS) + ["write_date", "write_uid"])
 
     def _log_tier_changes(self, company, changes):
-        """History rows and a chatter note per tier change, created in two batches."""
+        """History rows for every change, a chatter note for every change of an existing tier."""
         if not changes:
             return
         labels = dict(TIER_SELECTION)
-        history, messages = [], []
-        note = self.env.ref("mail.mt_note")
-        # what mail.message would look up one record at a time, for the whole batch
-        partners = self.browse([pid for pid, *_rest in changes]).sudo()
-        author = self.env.user.partner_id
-        reply_to = partners._notify_get_reply_to(default=author.email_formatted)
-        names = {partner.id: partner.display_name for partner in partners}
+        history, notes = [], {}
         for pid, old_tier, new, result in changes:
-            change = scoring.tier_change(old_tier, new["customer_tier"]) or "initial"
             history.append(
                 {
                     "partner_id": pid,
                     "company_id": company.id,
+                    "date": fields.Datetime.now(),
                     "old_tier": old_tier,
                     "new_tier": new["customer_tier"],
                     "current_score": result.current_score,
                     "potential_score": result.potential_score,
                     "rising": result.rising,
-                    "change": change,
+                    "change": scoring.tier_change(old_tier, new["customer_tier"]) or "initial",
                     "origin": "automatic",
+                    "user_id": self.env.uid,
                 }
             )
-            messages.append(
+            if old_tier:  # a first grading is history, not news
+                notes[pid] = self._tier_change_body(company, old_tier, new, labels)
+        self._insert_rows("customer.tier.history", history)
+        self._post_batch_notes(notes)
+
+    @api.model
+    def _insert_rows(self, model_name, rows):
+        """One INSERT for many rows of a plain model of ours (no ORM side effect to run)."""
+        if not rows:
+            return
+        model = self.env[model_name]
+        now, uid = fields.Datetime.now(), self.env.uid
+        names = list(rows[0]) + ["create_uid", "create_date", "write_uid", "write_date"]
+        values = SQL(", ").join(
+            SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in [*row.values(), uid, now, uid, now]))
+            for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) VALUES %s",
+                SQL.identifier(model._table),
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                values,
+            )
+        )
+        model.invalidate_model()
+
+    @api.model
+    def _post_batch_notes(self, bodies):
+        """Log notes on many partners in one create, with what mail.message would
+        otherwise look up one record at a time (reply-to, record name)."""
+        if not bodies:
+            return
+        partners = self.browse(list(bodies)).sudo()
+        author = self.env.user.partner_id
+        reply_to = partners._notify_get_reply_to(default=author.email_formatted)
+        note = self.env.ref("mail.mt_note")
+        self.env["mail.message"].sudo().create(
+            [
                 {
                     "model": "res.partner",
-                    "res_id": pid,
+                    "res_id": partner.id,
                     "message_type": "notification",
                     "subtype_id": note.id,
                     "author_id": author.id,
                     "email_from": author.email_formatted,
-                    "reply_to": reply_to[pid],
-                    "record_name": names[pid],
-                    "body": self._tier_change_body(company, old_tier, new, labels),
+                    "reply_to": reply_to[partner.id],
+                    "record_name": partner.display_name,
+                    "body": bodies[partner.id],
                 }
-            )
-        self.env["customer.tier.history"].sudo().create(history)
-        self.env["mail.message"].sudo().create(messages)
+                for partner in partners
+            ]
+        )
 
     def _tier_change_body(self, company, old_tier, new, labels):
         return Markup("<p>%s</p>") % self.env._(
@@ -671,10 +860,95 @@ class ResPartner(models.Model):
                 became_lost = new["customer_activity_status"] == "lost"
                 if became_lost and old["row"]["customer_activity_status"] != "lost":
                     add(pid, "win_back", user or manager.id, _("Win back this lost customer"))
-        if todo:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-                todo
+        self._create_activities(todo)
+
+    @api.model
+    def _create_activities(self, todo):
+        """Create activities in as few batches as possible.
+
+        mail.activity subscribes each assignee once per batch and would insert
+        the same follower twice for two activities of one user on one partner,
+        so each round holds at most one activity per (partner, user).
+        """
+        rounds, seen = [], {}
+        for values in todo:
+            key = (values["res_id"], values["user_id"])
+            index = seen[key] = seen.get(key, -1) + 1
+            if index == len(rounds):
+                rounds.append([])
+            rounds[index].append(values)
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        for batch in rounds:
+            activities.create(batch)
+
+    @api.model
+    def _credit_activity_types(self):
+        return {
+            "collection": self.env.ref("customer_tiering.mail_activity_type_collection"),
+            "review": self.env.ref("customer_tiering.mail_activity_type_credit_review"),
+        }
+
+    def _schedule_credit_activities(self, policy, previous, credit_facts, written, today):
+        """Collection by the oldest overdue bucket and reviews falling due, one create."""
+        types = self._credit_activity_types()
+        open_pairs = set(
+            self.env.execute_query(
+                SQL(
+                    """SELECT res_id, activity_type_id FROM mail_activity
+                        WHERE res_model = 'res.partner' AND res_id = ANY(%s)
+                          AND activity_type_id = ANY(%s)""",
+                    self.ids,
+                    [t.id for t in types.values()],
+                )
             )
+        )
+        fallback = self.env.user
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        currency = policy.company_id.currency_id
+        _ = self.env._
+        todo = []
+        for pid, facts in credit_facts.items():
+            old = previous[pid]
+            if facts.overdue_over_90 > 0:
+                user, amount = policy.collection_user_over_90_id or fallback, facts.overdue_over_90
+                bucket = _("over 90 days")
+            elif facts.overdue_31_90 > 0:
+                user, amount = policy.collection_user_31_90_id or fallback, facts.overdue_31_90
+                bucket = _("31–90 days")
+            elif facts.overdue_1_30 > 0:
+                user, amount = (
+                    (old["user_id"] and self.env["res.users"].browse(old["user_id"])) or fallback,
+                    facts.overdue_1_30,
+                )
+                bucket = _("1–30 days")
+            else:
+                user = None
+            if user and (pid, types["collection"].id) not in open_pairs:
+                todo.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": pid,
+                        "activity_type_id": types["collection"].id,
+                        "user_id": user.id,
+                        # plain formatting: currency.format looks the language up per call
+                        "summary": _("Collect %(amount)s overdue %(bucket)s")
+                        % {"amount": f"{currency.symbol} {amount:,.2f}", "bucket": bucket},
+                        "date_deadline": today,
+                    }
+                )
+            due = written.get(pid, old["row"])["credit_review_due"]
+            if due and due <= today.isoformat() and (pid, types["review"].id) not in open_pairs:
+                todo.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": pid,
+                        "activity_type_id": types["review"].id,
+                        "user_id": (policy.credit_reviewer_id or fallback).id,
+                        "summary": _("Credit review due"),
+                        "date_deadline": today,
+                    }
+                )
+        self._create_activities(todo)
 
     @api.model
     def _tier_activity_types(self):
@@ -684,3 +958,157 @@ class ResPartner(models.Model):
             "change": self.env.ref("customer_tiering.mail_activity_type_tier_change"),
             "win_back": self.env.ref("customer_tiering.mail_activity_type_win_back"),
         }
+
+    # -- credit (R-CRED) --------------------------------------------------------
+
+    def _credit_ledger_facts(self, credit_facts, params):
+        """Open receivables by age and the latest reviewed statements, two queries."""
+        for pid, open_amount, d30, d90, over in self.env.execute_query(
+            SQL(
+                """
+                SELECT l.partner_id,
+                       SUM(l.amount_residual),
+                       COALESCE(SUM(l.amount_residual)
+                                FILTER (WHERE %(today)s::date - l.date_maturity BETWEEN 1 AND 30), 0),
+                       COALESCE(SUM(l.amount_residual)
+                                FILTER (WHERE %(today)s::date - l.date_maturity BETWEEN 31 AND 90), 0),
+                       COALESCE(SUM(l.amount_residual)
+                                FILTER (WHERE %(today)s::date - l.date_maturity > 90), 0)
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE l.company_id = %(company)s
+                   AND l.partner_id = ANY(%(ids)s)
+                   AND l.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND NOT l.reconciled
+                   AND l.date <= %(today)s
+                 GROUP BY l.partner_id
+                """,
+                **params,
+            )
+        ):
+            facts = credit_facts[pid]
+            facts.open_amount = open_amount
+            facts.overdue_1_30, facts.overdue_31_90, facts.overdue_over_90 = d30, d90, over
+        for pid, current_ratio, debt_ratio, asset_turnover, net_margin in self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id)
+                       partner_id, current_ratio, debt_ratio, asset_turnover, net_margin
+                  FROM customer_credit_review
+                 WHERE company_id = %(company)s AND partner_id = ANY(%(ids)s)
+                   AND has_statements AND state = 'done'
+                 ORDER BY partner_id, date DESC, id DESC
+                """,
+                **params,
+            )
+        ):
+            facts = credit_facts[pid]
+            facts.current_ratio, facts.debt_ratio = current_ratio, debt_ratio
+            facts.asset_turnover, facts.net_margin = asset_turnover, net_margin
+
+    def _credit_row(self, fact, result, old, grades, policy, today):
+        grade = grades.get(result.grade)
+        monthly_revenue = fact.revenue / max(policy.window_months, 1)
+        due = old["row"]["credit_review_due"]
+        if result.grade != old["row"]["credit_grade"] or not due:
+            months = grade.review_months if grade else 6
+            due = activity.add_months(today, months).isoformat()
+        return {
+            "credit_score": result.score,
+            "credit_grade": result.grade,
+            "credit_paydex": result.paydex,
+            "credit_dso": result.dso,
+            "credit_overdue_share": result.overdue_share,
+            "credit_suggested_limit": credit.suggested_limit(
+                result.grade, monthly_revenue, {g: line.limit_months for g, line in grades.items()}
+            ),
+            "credit_breakdown": json.dumps(result.breakdown, sort_keys=True),
+            "credit_review_due": due,
+        }
+
+    def _log_credit_changes(self, company, grade_changes, written):
+        """A credit-file entry per grade change, a chatter note when a known grade moves."""
+        if not grade_changes:
+            return
+        reviews, notes = [], {}
+        for pid, old_grade, facts, result in grade_changes:
+            new = written[pid]
+            reviews.append(
+                {
+                    "partner_id": pid,
+                    "company_id": company.id,
+                    "date": fields.Date.context_today(self),
+                    "reviewer_id": self.env.uid,
+                    "origin": "automatic",
+                    "state": "done",
+                    "old_grade": old_grade,
+                    "grade": result.grade,
+                    "score": result.score,
+                    "paydex": result.paydex or 0.0,
+                    "dso": result.dso or 0.0,
+                    "overdue_share": result.overdue_share,
+                    "open_amount": facts.open_amount,
+                    "suggested_limit": new["credit_suggested_limit"],
+                    "has_statements": False,
+                }
+            )
+            if old_grade:
+                notes[pid] = Markup("<p>%s</p>") % self.env._(
+                    "Credit grade (%(company)s): %(old)s → %(new)s — score %(score).1f, "
+                    "suggested limit %(limit).0f.",
+                    company=company.name,
+                    old=old_grade,
+                    new=result.grade,
+                    score=result.score,
+                    limit=new["credit_suggested_limit"],
+                )
+        self._insert_rows("customer.credit.review", reviews)
+        self._post_batch_notes(notes)
+
+    @api.model
+    def _credit_exposure(self, partners):
+        """Extension hook: exposure per commercial partner id, in company currency.
+
+        Open receivables + confirmed but uninvoiced sales + draft invoices.
+        ``logistics_crm`` adds delivered, uninvoiced shipments with ``super()``.
+        """
+        if not partners:
+            return {}
+        self.env.flush_all()
+        params = {"company": self.env.company.id, "ids": partners.ids}
+        exposure = dict.fromkeys(partners.ids, 0.0)
+        for pid, amount in self.env.execute_query(
+            SQL(
+                """
+                SELECT l.partner_id, SUM(l.amount_residual)
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE l.company_id = %(company)s AND l.partner_id = ANY(%(ids)s)
+                   AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
+                   AND NOT l.reconciled
+                 GROUP BY l.partner_id
+                UNION ALL
+                SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s AND m.commercial_partner_id = ANY(%(ids)s)
+                   AND m.state = 'draft' AND m.move_type IN ('out_invoice', 'out_refund')
+                 GROUP BY m.commercial_partner_id
+                UNION ALL
+                SELECT rp.commercial_partner_id,
+                       SUM(sol.price_total
+                           * GREATEST(1 - sol.qty_invoiced / NULLIF(sol.product_uom_qty, 0), 0)
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner rp ON rp.id = so.partner_id
+                 WHERE so.company_id = %(company)s AND so.state = 'sale'
+                   AND rp.commercial_partner_id = ANY(%(ids)s)
+                   AND sol.display_type IS NULL AND sol.product_uom_qty > 0
+                 GROUP BY rp.commercial_partner_id
+                """,
+                **params,
+            )
+        ):
+            exposure[pid] += amount or 0.0
+        return exposure

@@ -1,1 +1,2 @@
 from . import customer_churn_report
+from . import receivable_xlsx

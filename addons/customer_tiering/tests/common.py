@@ -44,6 +44,7 @@ class CustomerTieringCommon(AccountTestInvoicingCommon):
         journal = cls.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
         )
+        immediate = cls.env.ref("account.account_payment_term_immediate")
         moves = (
             cls.env["account.move"]
             .with_company(company)
@@ -54,6 +55,8 @@ class CustomerTieringCommon(AccountTestInvoicingCommon):
                         "partner_id": partner.id,
                         "journal_id": journal.id,
                         "invoice_date": fields.Date.to_date(day),
+                        # due on the invoice date, whatever day the test runs
+                        "invoice_payment_term_id": immediate.id,
                         "invoice_line_ids": [
                             Command.create(
                                 {

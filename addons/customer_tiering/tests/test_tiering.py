@@ -18,7 +18,8 @@ class TestTierClassification(CustomerTieringCommon):
         today = fields.Date.to_date(TODAY)
         cls.big = cls._customer("Big Regular Shipper")
         monthly = [(today - relativedelta(months=m, days=5), 120_000) for m in range(12)]
-        cls._pay(cls._invoices(cls.big, monthly), today - relativedelta(days=1))
+        for invoice in cls._invoices(cls.big, monthly):
+            cls._pay(invoice, invoice.invoice_date_due)
         cls.rising = cls._customer(
             "C Company (rising)",
             employee_count=3000,
@@ -81,7 +82,7 @@ class TestTierClassification(CustomerTieringCommon):
             history,
             [{"old_tier": False, "new_tier": "lead", "change": "initial", "origin": "automatic"}],
         )
-        self.assertIn("Lead", self.small.message_ids[0].body)
+        notes_before = len(self.small.message_ids)
 
         # a big order book later, the small shipper is promoted
         today = fields.Date.to_date(TODAY)
@@ -93,6 +94,9 @@ class TestTierClassification(CustomerTieringCommon):
         self.assertEqual(len(history), 2)
         self.assertEqual(history[0].change, "promotion")
         self.assertEqual(history[0].old_tier, "lead")
+        # the change of an existing tier is news on the chatter
+        self.assertEqual(len(self.small.message_ids), notes_before + 1)
+        self.assertIn("Lead →", self.small.message_ids[0].body)
 
     @freeze_time(TODAY)
     def test_only_changed_partners_are_written(self):
@@ -101,7 +105,9 @@ class TestTierClassification(CustomerTieringCommon):
         self.assertEqual(first["changed"], 3)
         written = {p.id: p.write_date for p in partners}
         second = self._recompute(partners)
-        self.assertEqual(second, {"customers": 3, "changed": 0, "tier_changes": 0})
+        self.assertEqual(
+            second, {"customers": 3, "changed": 0, "tier_changes": 0, "grade_changes": 0}
+        )
         partners.invalidate_recordset()
         self.assertEqual({p.id: p.write_date for p in partners}, written)
         self.assertEqual(
@@ -233,7 +239,8 @@ class TestServiceByTier(CustomerTieringCommon):
         cls.orphan = cls._customer("Platinum without Manager")
         cls.served = cls._customer("Platinum with Manager", user_id=cls.account_manager.id)
         for partner in cls.orphan | cls.served:
-            cls._pay(cls._invoices(partner, invoices), today)
+            for invoice in cls._invoices(partner, invoices):
+                cls._pay(invoice, invoice.invoice_date_due)
         cls.policy = cls.env["customer.tier.policy"]._for_company(cls.env.company)
         cls.policy.tier_manager_id = cls.sales_manager
 
@@ -279,7 +286,9 @@ class TestMultiCompanyTiers(CustomerTieringCommon):
         cls.company_b = cls.setup_other_company(name="Second Provider")["company"]
         cls.shared = cls._customer("Shared Customer")
         today = fields.Date.to_date(TODAY)
-        cls._invoices(cls.shared, [(today - relativedelta(months=m), 150_000) for m in range(12)])
+        monthly = [(today - relativedelta(months=m), 150_000) for m in range(12)]
+        for invoice in cls._invoices(cls.shared, monthly):
+            cls._pay(invoice, invoice.invoice_date_due)
         cls._invoices(cls.shared, [(today - relativedelta(months=11), 500)], company=cls.company_b)
 
     @freeze_time(TODAY)

@@ -1,0 +1,597 @@
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import aging, receivables
+
+_logger = logging.getLogger(__name__)
+
+BUCKET_COUNT = aging.MAX_EDGES + 2  # not due, up to MAX_EDGES closed ranges, the open end
+BUCKET_FIELDS = [f"bucket_{index}" for index in range(BUCKET_COUNT)]
+SNAPSHOT_STATES = [("draft", "Draft"), ("computed", "Computed"), ("closed", "Closed")]
+AGING_BASES = [("due", "Due Date"), ("invoice", "Invoice Date")]
+# What a closed snapshot still lets through (chatter bookkeeping, the tie-out check).
+CLOSED_WRITABLE = frozenset(
+    {"message_main_attachment_id", "ledger_balance", "tie_out_difference", "tie_out_ok"}
+)
+
+
+class ReceivableSnapshot(models.Model):
+    """A month-end picture of the receivables of one company (R-AR-1, R-AR-2)."""
+
+    _name = "receivable.snapshot"
+    _description = "Month-end Receivables Snapshot"
+    _inherit = ["mail.thread"]
+    _order = "date_to desc, id desc"
+    _check_company_auto = True
+
+    def _default_date_from(self):
+        return fields.Date.context_today(self).replace(day=1)
+
+    def _default_date_to(self):
+        return fields.Date.context_today(self)
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, tracking=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(
+        string="Period Start", required=True, default=_default_date_from, tracking=True
+    )
+    date_to = fields.Date(
+        string="Cut-off Date",
+        required=True,
+        default=_default_date_to,
+        tracking=True,
+        help="Only posted entries dated on or before this day count; payments and "
+        "reconciliations dated later are left out.",
+    )
+    state = fields.Selection(SNAPSHOT_STATES, default="draft", required=True, tracking=True)
+    aging_basis = fields.Selection(
+        AGING_BASES,
+        string="Age by",
+        default="due",
+        required=True,
+        help="Count the days past the due date, or since the invoice date.",
+    )
+    bucket_edges = fields.Char(
+        string="Bucket Edges (days)",
+        default="30,60,90,120",
+        required=True,
+        help="Last overdue day of each bucket, ascending, separated by commas "
+        "(at most six): 30,60,90,120 gives not due, 1-30, 31-60, 61-90, 91-120 and over 120.",
+    )
+    bucket_labels = fields.Char(compute="_compute_bucket_labels")
+    bucket_used = fields.Integer(compute="_compute_bucket_labels")
+    previous_id = fields.Many2one(
+        "receivable.snapshot",
+        string="Previous Snapshot",
+        readonly=True,
+        check_company=True,
+        help="The latest earlier snapshot of the company, the base of the changes shown.",
+    )
+    line_ids = fields.One2many("receivable.snapshot.line", "snapshot_id", string="Customers")
+    line_count = fields.Integer(compute="_compute_line_count")
+    statement_ids = fields.One2many("receivable.statement", "snapshot_id", string="Statements")
+    statement_count = fields.Integer(compute="_compute_statement_count")
+    collection_target_ids = fields.One2many(
+        "receivable.collection.target", "snapshot_id", string="Collection Plan"
+    )
+    collection_target_count = fields.Integer(compute="_compute_collection_target_count")
+    computed_at = fields.Datetime(readonly=True)
+    total_opening = fields.Monetary(string="Opening Balance", readonly=True)
+    total_debit = fields.Monetary(string="Debit", readonly=True)
+    total_credit = fields.Monetary(string="Credit", readonly=True)
+    total_closing = fields.Monetary(string="Closing Balance", readonly=True)
+    total_overdue = fields.Monetary(string="Overdue", readonly=True)
+    total_buckets = fields.Monetary(
+        string="Sum of Buckets", readonly=True, help="The aging buckets added up."
+    )
+    ledger_balance = fields.Monetary(
+        string="Ledger Receivable Balance",
+        readonly=True,
+        help="Balance of all receivable accounts in the general ledger at the cut-off.",
+    )
+    tie_out_difference = fields.Monetary(string="Difference to Ledger", readonly=True)
+    tie_out_ok = fields.Boolean(string="Ties to Ledger", readonly=True)
+
+    # -- computes ---------------------------------------------------------------
+
+    @api.depends("company_id", "date_to")
+    def _compute_name(self):
+        for snapshot in self:
+            snapshot.name = self.env._(
+                "Receivables at %(date)s", date=fields.Date.to_string(snapshot.date_to) or ""
+            )
+
+    @api.depends("bucket_edges")
+    def _compute_bucket_labels(self):
+        for snapshot in self:
+            try:
+                labels = snapshot._bucket_labels()
+            except UserError:
+                labels = []
+            snapshot.bucket_labels = " | ".join(labels)
+            snapshot.bucket_used = len(labels)
+
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["receivable.snapshot.line"]._read_group(
+                [("snapshot_id", "in", self.ids)], ["snapshot_id"], ["__count"]
+            )
+        )
+        for snapshot in self:
+            snapshot.line_count = counts.get(snapshot, 0)
+
+    def _compute_statement_count(self):
+        counts = dict(
+            self.env["receivable.statement"]._read_group(
+                [("snapshot_id", "in", self.ids)], ["snapshot_id"], ["__count"]
+            )
+        )
+        for snapshot in self:
+            snapshot.statement_count = counts.get(snapshot, 0)
+
+    def _compute_collection_target_count(self):
+        counts = dict(
+            self.env["receivable.collection.target"]._read_group(
+                [("snapshot_id", "in", self.ids)], ["snapshot_id"], ["__count"]
+            )
+        )
+        for snapshot in self:
+            snapshot.collection_target_count = counts.get(snapshot, 0)
+
+    @api.constrains("bucket_edges")
+    def _check_bucket_edges(self):
+        for snapshot in self:
+            snapshot._edges()
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for snapshot in self:
+            if snapshot.date_from > snapshot.date_to:
+                raise ValidationError(self.env._("The period must start on or before the cut-off."))
+
+    # -- CRUD -------------------------------------------------------------------
+
+    def write(self, vals):
+        if set(vals) - CLOSED_WRITABLE:
+            self._check_not_closed()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        self._check_not_closed()
+
+    def _check_not_closed(self):
+        if any(snapshot.state == "closed" for snapshot in self):
+            raise UserError(self.env._("A closed snapshot can be neither recomputed nor changed."))
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _edges(self):
+        self.ensure_one()
+        try:
+            edges = aging.parse_edges(self.bucket_edges or "")
+        except ValueError as exc:
+            raise ValidationError(self.env._("Bucket edges: %(error)s", error=exc.args[0])) from exc
+        if len(edges) > aging.MAX_EDGES:
+            raise ValidationError(
+                self.env._("At most %(count)s bucket edges.", count=aging.MAX_EDGES)
+            )
+        return edges
+
+    def _bucket_labels(self):
+        """Translated bucket titles: Not due, 1-30, ..., Over 120."""
+        self.ensure_one()
+        try:
+            edges = self._edges()
+        except ValidationError as exc:
+            raise UserError(exc.args[0]) from exc
+        labels = []
+        for bucket in aging.buckets(edges):
+            if bucket.low is None:
+                labels.append(self.env._("Not due"))
+            elif bucket.high is None:
+                labels.append(self.env._("Over %(days)s", days=bucket.low - 1))
+            else:
+                labels.append(f"{bucket.low}-{bucket.high}")
+        return labels
+
+    @api.model
+    def _month_bounds(self, day):
+        """(first day, last day) of the month of ``day``."""
+        first = day.replace(day=1)
+        return first, first + relativedelta(months=1, days=-1)
+
+    def _find_previous(self):
+        self.ensure_one()
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date_to", "<", self.date_to),
+                ("state", "in", ("computed", "closed")),
+                ("id", "!=", self.id),
+            ],
+            order="date_to desc, id desc",
+            limit=1,
+        )
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_compute(self):
+        for snapshot in self:
+            snapshot._check_not_closed()
+            snapshot._compute_snapshot()
+        return True
+
+    def action_close(self):
+        for snapshot in self:
+            if snapshot.state != "computed":
+                raise UserError(self.env._("Only a computed snapshot can be closed."))
+        self.write({"state": "closed"})
+        return True
+
+    def action_reset_draft(self):
+        self._check_not_closed()
+        if self.statement_ids.filtered(lambda s: s.state != "draft"):
+            raise UserError(self.env._("Statements of this snapshot were already sent."))
+        self.statement_ids.unlink()
+        self.line_ids.unlink()
+        self.write({"state": "draft", "computed_at": False})
+        return True
+
+    def action_check_tie_out(self):
+        """Compare the stored lines with the ledger as it is now (backdated entries show)."""
+        for snapshot in self:
+            ledger = snapshot._ledger_balance()
+            difference, ties = receivables.tie_out(snapshot.total_closing, ledger)
+            snapshot.write(
+                {"ledger_balance": ledger, "tie_out_difference": difference, "tie_out_ok": ties}
+            )
+        return True
+
+    def action_open_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_tiering.receivable_snapshot_line_action"
+        )
+        action["domain"] = [("snapshot_id", "=", self.id)]
+        action["context"] = {"default_snapshot_id": self.id}
+        return action
+
+    def action_open_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_tiering.receivable_statement_action"
+        )
+        action["domain"] = [("snapshot_id", "=", self.id)]
+        return action
+
+    def action_create_collection_plan(self):
+        """Year-end collection plan (R-AR-5): a target per overdue customer."""
+        self.ensure_one()
+        if self.state == "draft":
+            raise UserError(self.env._("Compute the snapshot first."))
+        self.env["receivable.collection.target"]._create_for_snapshot(self)
+        return self.action_open_collection_plan()
+
+    def action_open_collection_plan(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_tiering.receivable_collection_target_action"
+        )
+        action["domain"] = [("snapshot_id", "=", self.id)]
+        return action
+
+    def action_generate_statements(self):
+        """A statement for every customer with a balance or movements (R-AR-3)."""
+        self.ensure_one()
+        self.env["receivable.statement"]._generate_for_snapshot(self)
+        return self.action_open_statements()
+
+    def action_send_statements(self):
+        """Email every statement not yet answered to its customer, in one batch."""
+        self.ensure_one()
+        statements = self.statement_ids.filtered(lambda s: s.state == "draft")
+        if not statements:
+            raise UserError(self.env._("No statement waiting to be sent."))
+        statements.action_send()
+        return True
+
+    def action_export_xlsx(self):
+        """Store the workbook as an attachment of the snapshot and download it."""
+        self.ensure_one()
+        if self.state == "draft":
+            raise UserError(self.env._("Compute the snapshot first."))
+        content = self.env["receivable.snapshot.xlsx"]._snapshot_workbook(self)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"receivables-{fields.Date.to_string(self.date_to)}.xlsx",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    # -- the computation ----------------------------------------------------------
+
+    def _compute_snapshot(self):
+        """All customers in a fixed number of queries, whatever the size of the ledger:
+        one INSERT ... SELECT builds the lines, one aggregate totals them, one more
+        reads the ledger for the tie-out."""
+        self.ensure_one()
+        edges = self._edges()
+        self.env.flush_all()  # the queries below read the tables directly
+        previous = self._find_previous()
+        self.env.cr.execute(
+            SQL("DELETE FROM receivable_snapshot_line WHERE snapshot_id = %s", self.id)
+        )
+        self._insert_lines(edges, previous)
+        digits = self.currency_id.decimal_places
+        total = self._line_totals()
+        ledger = self._ledger_balance()
+        difference, ties = receivables.tie_out(total["closing_balance"], ledger, digits)
+        self.write(
+            {
+                "state": "computed",
+                "previous_id": previous.id,
+                "computed_at": fields.Datetime.now(),
+                "total_opening": total["opening_balance"],
+                "total_debit": total["debit"],
+                "total_credit": total["credit"],
+                "total_closing": total["closing_balance"],
+                "total_overdue": total["overdue_amount"],
+                "total_buckets": sum(total["buckets"]),
+                "ledger_balance": ledger,
+                "tie_out_difference": difference,
+                "tie_out_ok": ties,
+            }
+        )
+        if not ties:
+            _logger.info(
+                "Receivable snapshot %s does not tie out: lines %s, ledger %s.",
+                self.id,
+                total["closing_balance"],
+                ledger,
+            )
+        return total
+
+    def _receivable_line_filter(self):
+        """WHERE clause of the receivable move lines counted, alias ``l`` (overridable)."""
+        return SQL(
+            """l.company_id = %(company)s
+               AND l.parent_state = 'posted'
+               AND l.date <= %(cutoff)s
+               AND l.account_id IN (SELECT id FROM account_account
+                                     WHERE account_type = 'asset_receivable')""",
+            company=self.company_id.id,
+            cutoff=self.date_to,
+        )
+
+    def _insert_lines(self, edges, previous):
+        """The snapshot lines, straight from the ledger, in one statement.
+
+        Per customer (commercial partner; NULL for lines without partner): the
+        opening balance, the period's debits and credits, the closing balance and
+        the residual at the cut-off in aging buckets. The residual of an item at
+        the cut-off is today's residual plus the partial reconciliations dated
+        after the cut-off (a partial's date is the later of its two lines').
+        Customers only in the previous snapshot get a line too, so that the
+        change against it is complete. Aggregated per move-line partner first,
+        then per commercial partner, to join res_partner on few rows.
+        """
+        if self.aging_basis == "invoice":
+            reference = SQL("COALESCE(l.invoice_date, l.date)")
+        else:
+            reference = SQL("COALESCE(l.date_maturity, l.date)")
+        count = len(edges) + 2
+        digits = self.currency_id.decimal_places
+        bucket_names = BUCKET_FIELDS[:count]
+
+        bucket_filters = SQL(", ").join(
+            SQL("SUM(residual) FILTER (WHERE bucket = %s) AS %s", index, SQL.identifier(name))
+            for index, name in enumerate(bucket_names)
+        )
+        bucket_sums = SQL(", ").join(
+            SQL("SUM(pp.%s) AS %s", SQL.identifier(name), SQL.identifier(name))
+            for name in bucket_names
+        )
+
+        def rounded(column):
+            return SQL("ROUND(COALESCE(%s, 0), %s)", column, digits)
+
+        overdue = SQL(" + ").join(
+            rounded(SQL("c.%s", SQL.identifier(name))) for name in bucket_names[1:]
+        )
+        partner = self.env["res.partner"]
+        grade = partner._fields.get("credit_grade")
+        if grade is not None and grade.company_dependent:
+            grade_sql = SQL("rp.credit_grade->>%s", str(self.company_id.id))
+        elif grade is not None and grade.store and grade.column_type:
+            grade_sql = SQL("rp.credit_grade::varchar")
+        else:
+            grade_sql = SQL("NULL::varchar")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH later AS (
+                    SELECT line_id, SUM(amount) AS amount
+                      FROM (SELECT debit_move_id AS line_id, amount
+                              FROM account_partial_reconcile WHERE max_date > %(cutoff)s
+                            UNION ALL
+                            SELECT credit_move_id, -amount
+                              FROM account_partial_reconcile WHERE max_date > %(cutoff)s) p
+                     GROUP BY line_id
+                ), items AS (
+                    SELECT l.partner_id, l.date, l.debit, l.credit, l.balance,
+                           l.amount_residual + COALESCE(later.amount, 0) AS residual,
+                           width_bucket(%(cutoff)s::date - %(reference)s, %(bounds)s::int[]) AS bucket
+                      FROM account_move_line l
+                      LEFT JOIN later ON later.line_id = l.id
+                     WHERE %(filter)s
+                ), per_partner AS (
+                    SELECT partner_id,
+                           SUM(balance) FILTER (WHERE date < %(start)s) AS opening,
+                           SUM(debit) FILTER (WHERE date >= %(start)s) AS debit,
+                           SUM(credit) FILTER (WHERE date >= %(start)s) AS credit,
+                           SUM(balance) AS closing,
+                           %(bucket_filters)s
+                      FROM items GROUP BY partner_id
+                ), current AS (
+                    SELECT COALESCE(rp.commercial_partner_id, pp.partner_id) AS partner_id,
+                           SUM(pp.opening) AS opening, SUM(pp.debit) AS debit,
+                           SUM(pp.credit) AS credit, SUM(pp.closing) AS closing,
+                           %(bucket_sums)s
+                      FROM per_partner pp
+                      LEFT JOIN res_partner rp ON rp.id = pp.partner_id
+                     GROUP BY 1
+                ), previous AS (
+                    SELECT partner_id, closing_balance, overdue_amount
+                      FROM receivable_snapshot_line
+                     WHERE snapshot_id = %(previous)s
+                       AND (closing_balance != 0 OR overdue_amount != 0)
+                ), lines AS (
+                    SELECT COALESCE(c.partner_id, prev.partner_id) AS partner_id,
+                           %(opening)s AS opening, %(debit)s AS debit, %(credit)s AS credit,
+                           %(closing)s AS closing, %(overdue)s AS overdue,
+                           COALESCE(prev.closing_balance, 0) AS prev_closing,
+                           COALESCE(prev.overdue_amount, 0) AS prev_overdue,
+                           %(bucket_rounded)s
+                      FROM current c
+                      FULL JOIN previous prev ON COALESCE(prev.partner_id, 0) = COALESCE(c.partner_id, 0)
+                )
+                INSERT INTO receivable_snapshot_line
+                       (snapshot_id, company_id, date_to, create_uid, create_date, write_uid, write_date,
+                        partner_id, opening_balance, debit, credit, closing_balance, overdue_amount,
+                        previous_closing_balance, closing_change, previous_overdue_amount,
+                        overdue_change, customer_tier, credit_grade, %(bucket_columns)s)
+                SELECT %(snapshot)s, %(company)s, %(cutoff)s, %(uid)s, now() at time zone 'UTC',
+                       %(uid)s, now() at time zone 'UTC',
+                       s.partner_id, s.opening, s.debit, s.credit, s.closing, s.overdue,
+                       s.prev_closing, s.closing - s.prev_closing, s.prev_overdue,
+                       s.overdue - s.prev_overdue, rp.customer_tier->>%(company_key)s, %(grade)s,
+                       %(bucket_columns)s
+                  FROM lines s
+                  LEFT JOIN res_partner rp ON rp.id = s.partner_id
+                """,
+                cutoff=self.date_to,
+                start=self.date_from,
+                reference=reference,
+                bounds=aging.lower_bounds(edges),
+                filter=self._receivable_line_filter(),
+                bucket_filters=bucket_filters,
+                bucket_sums=bucket_sums,
+                previous=previous.id or 0,
+                opening=rounded(SQL("c.opening")),
+                debit=rounded(SQL("c.debit")),
+                credit=rounded(SQL("c.credit")),
+                closing=rounded(SQL("c.closing")),
+                overdue=overdue,
+                bucket_rounded=SQL(", ").join(
+                    SQL(
+                        "%s AS %s", rounded(SQL("c.%s", SQL.identifier(name))), SQL.identifier(name)
+                    )
+                    for name in bucket_names
+                ),
+                bucket_columns=SQL(", ").join(SQL.identifier(name) for name in bucket_names),
+                snapshot=self.id,
+                company=self.company_id.id,
+                company_key=str(self.company_id.id),
+                uid=self.env.uid,
+                grade=grade_sql,
+            )
+        )
+        self.env["receivable.snapshot.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    def _line_totals(self):
+        """Column totals of the stored lines."""
+        sums = SQL(", ").join(
+            SQL("COALESCE(SUM(%s), 0)", SQL.identifier(name)) for name in BUCKET_FIELDS
+        )
+        row = self.env.execute_query(
+            SQL(
+                """SELECT COALESCE(SUM(opening_balance), 0), COALESCE(SUM(debit), 0),
+                          COALESCE(SUM(credit), 0), COALESCE(SUM(closing_balance), 0),
+                          COALESCE(SUM(overdue_amount), 0), %s
+                     FROM receivable_snapshot_line WHERE snapshot_id = %s""",
+                sums,
+                self.id,
+            )
+        )[0]
+        keys = ("opening_balance", "debit", "credit", "closing_balance", "overdue_amount")
+        total = {key: float(value) for key, value in zip(keys, row)}
+        total["buckets"] = [float(value) for value in row[len(keys) :]]
+        return total
+
+    def _ledger_balance(self):
+        """The general ledger's receivable balance at the cut-off."""
+        self.ensure_one()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT COALESCE(SUM(l.balance), 0) FROM account_move_line l WHERE %s",
+                self._receivable_line_filter(),
+            )
+        )
+        return float(rows[0][0])
+
+    def _ledger_balance_by_account(self):
+        """[(account code, account name, balance)] of the receivable accounts at the cut-off."""
+        self.ensure_one()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT l.account_id, SUM(l.balance) FROM account_move_line l
+                    WHERE %s GROUP BY l.account_id""",
+                self._receivable_line_filter(),
+            )
+        )
+        accounts = self.env["account.account"].browse([row[0] for row in rows])
+        result = []
+        for account, (_aid, balance) in zip(accounts.with_company(self.company_id), rows):
+            result.append((account.code or "", account.name, float(balance)))
+        return sorted(result)
+
+    # -- demo ---------------------------------------------------------------------
+
+    @api.model
+    def _create_demo_snapshots(self):
+        """Two closed month-ends and the open current month, for the current company."""
+        today = fields.Date.context_today(self)
+        first_of_month = today.replace(day=1)
+        snapshots = self.browse()
+        for months_back in (2, 1):
+            date_from, date_to = self._month_bounds(
+                first_of_month - relativedelta(months=months_back)
+            )
+            snapshots |= self.create({"date_from": date_from, "date_to": date_to})
+        snapshots |= self.create({"date_from": first_of_month, "date_to": today})
+        snapshots.sorted("date_to").action_compute()
+        closed = snapshots[:2]
+        closed.action_close()
+        # last month's statements went out; some customers answered
+        statements = self.env["receivable.statement"]._generate_for_snapshot(closed[1])
+        statements.write({"state": "sent", "sent_date": fields.Datetime.now()})
+        for index, statement in enumerate(statements.sorted("id")[:4]):
+            if index == 3:
+                statement._customer_answer(
+                    "dispute",
+                    statement.partner_id,
+                    self.env._("The credit note for the damaged pallets is missing."),
+                )
+            else:
+                statement._customer_answer("confirm", statement.partner_id)
+        return snapshots

@@ -1,0 +1,94 @@
+from odoo import api, fields, models
+
+from .customer_tier_history import TIER_SELECTION
+from .receivable_snapshot import BUCKET_FIELDS
+from .receivable_statement import STATEMENT_STATES
+
+BUCKET_STRINGS = ["Not Due"] + [f"Bucket {index}" for index in range(1, len(BUCKET_FIELDS))]
+
+
+class ReceivableSnapshotLine(models.Model):
+    """One customer in a month-end snapshot: balance table and aging (R-AR-1, R-AR-2)."""
+
+    _name = "receivable.snapshot.line"
+    _description = "Month-end Receivables Snapshot Line"
+    _order = "snapshot_id desc, closing_balance desc, id"
+    _rec_name = "partner_id"
+
+    snapshot_id = fields.Many2one(
+        "receivable.snapshot", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_to = fields.Date(related="snapshot_id.date_to", string="Cut-off Date", store=True)
+    snapshot_state = fields.Selection(related="snapshot_id.state", string="Snapshot State")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, index=True, ondelete="restrict"
+    )
+    partner_label = fields.Char(string="Customer Name", compute="_compute_partner_label")
+    user_id = fields.Many2one(related="partner_id.user_id", string="Account Manager")
+    opening_balance = fields.Monetary(readonly=True, aggregator="sum")
+    debit = fields.Monetary(string="Period Debits", readonly=True, aggregator="sum")
+    credit = fields.Monetary(string="Period Credits", readonly=True, aggregator="sum")
+    closing_balance = fields.Monetary(readonly=True, aggregator="sum")
+    overdue_amount = fields.Monetary(string="Overdue", readonly=True, aggregator="sum")
+    previous_closing_balance = fields.Monetary(
+        string="Previous Closing Balance", readonly=True, aggregator="sum"
+    )
+    closing_change = fields.Monetary(
+        string="Change in Balance",
+        readonly=True,
+        aggregator="sum",
+        help="Closing balance against the previous snapshot (R-AR-1).",
+    )
+    previous_overdue_amount = fields.Monetary(
+        string="Previous Overdue", readonly=True, aggregator="sum"
+    )
+    overdue_change = fields.Monetary(string="Change in Overdue", readonly=True, aggregator="sum")
+    customer_tier = fields.Selection(TIER_SELECTION, string="Tier at Snapshot", readonly=True)
+    credit_grade = fields.Char(string="Credit Grade at Snapshot", readonly=True)
+    statement_id = fields.Many2one(
+        "receivable.statement", compute="_compute_statement", string="Statement"
+    )
+    statement_state = fields.Selection(
+        STATEMENT_STATES, compute="_compute_statement", string="Statement Status"
+    )
+    bucket_0 = fields.Monetary(string=BUCKET_STRINGS[0], readonly=True, aggregator="sum")
+    bucket_1 = fields.Monetary(string=BUCKET_STRINGS[1], readonly=True, aggregator="sum")
+    bucket_2 = fields.Monetary(string=BUCKET_STRINGS[2], readonly=True, aggregator="sum")
+    bucket_3 = fields.Monetary(string=BUCKET_STRINGS[3], readonly=True, aggregator="sum")
+    bucket_4 = fields.Monetary(string=BUCKET_STRINGS[4], readonly=True, aggregator="sum")
+    bucket_5 = fields.Monetary(string=BUCKET_STRINGS[5], readonly=True, aggregator="sum")
+    bucket_6 = fields.Monetary(string=BUCKET_STRINGS[6], readonly=True, aggregator="sum")
+    bucket_7 = fields.Monetary(string=BUCKET_STRINGS[7], readonly=True, aggregator="sum")
+
+    @api.depends("partner_id")
+    def _compute_partner_label(self):
+        for line in self:
+            line.partner_label = line.partner_id.display_name or self.env._("No partner")
+
+    def _compute_statement(self):
+        statements = self.env["receivable.statement"].search(
+            [("snapshot_id", "in", self.snapshot_id.ids), ("partner_id", "in", self.partner_id.ids)]
+        )
+        by_key = {(s.snapshot_id.id, s.partner_id.id): s for s in statements}
+        for line in self:
+            statement = by_key.get((line.snapshot_id.id, line.partner_id.id))
+            line.statement_id = statement
+            line.statement_state = statement.state if statement else False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        snapshots = self.env["receivable.snapshot"].browse(
+            [vals["snapshot_id"] for vals in vals_list if vals.get("snapshot_id")]
+        )
+        snapshots._check_not_closed()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.snapshot_id._check_not_closed()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        self.snapshot_id._check_not_closed()

@@ -1,0 +1,272 @@
+import io
+
+import xlsxwriter
+
+from odoo import api, fields, models
+
+from ..engine import receivables
+from ..models.customer_tier_history import TIER_SELECTION
+
+
+class ReceivableSnapshotXlsx(models.AbstractModel):
+    """Workbooks of a snapshot (Aging, Balances, Tie-out) and of a statement (R-AR-4)."""
+
+    _name = "receivable.snapshot.xlsx"
+    _description = "Month-end Receivables Workbooks"
+
+    @api.model
+    def _headers(self):
+        _ = self.env._
+        return {
+            "partner": _("Customer"),
+            "tier": _("Tier"),
+            "overdue_amount": _("Overdue"),
+            "opening_balance": _("Opening Balance"),
+            "debit": _("Debit"),
+            "credit": _("Credit"),
+            "closing_balance": _("Closing Balance"),
+            "closing_change": _("Change vs Previous"),
+            "date": _("Date"),
+            "kind": _("Type"),
+            "name": _("Number"),
+            "ref": _("Reference"),
+            "date_maturity": _("Due Date"),
+            "balance": _("Balance"),
+        }
+
+    @api.model
+    def _formats(self, book, currency):
+        digits = currency.decimal_places
+        money = "#,##0" + ("." + "0" * digits if digits else "")
+        return {
+            "title": book.add_format({"bold": True, "font_size": 14}),
+            "label": book.add_format({"bold": True}),
+            "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
+            "money": book.add_format({"num_format": money}),
+            "total_money": book.add_format({"num_format": money, "bold": True, "top": 1}),
+            "total": book.add_format({"bold": True, "top": 1}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            "text": None,
+        }
+
+    @api.model
+    def _title_block(self, sheet, fmt, title, company, cutoff, currency, date_from=None):
+        _ = self.env._
+        sheet.write(0, 0, title, fmt["title"])
+        sheet.write(1, 0, _("Company"), fmt["label"])
+        sheet.write(1, 1, company.name)
+        sheet.write(2, 0, _("Cut-off Date"), fmt["label"])
+        sheet.write(2, 1, fields.Date.to_string(cutoff))
+        sheet.write(3, 0, _("Currency"), fmt["label"])
+        sheet.write(3, 1, currency.name)
+        if date_from:
+            sheet.write(2, 2, _("Period Start"), fmt["label"])
+            sheet.write(2, 3, fields.Date.to_string(date_from))
+        return 5  # the header row
+
+    @api.model
+    def _write_table(self, sheet, fmt, row, columns, records, totals=None, headers=None):
+        """Header, one row per record (dicts), a total row; returns the next free row."""
+        headers = headers or self._headers()
+        for col, (key, _kind) in enumerate(columns):
+            sheet.write(row, col, headers.get(key, key), fmt["head"])
+            sheet.set_column(col, col, 30 if key == "partner" else 16)
+        first = row + 1
+        for offset, record in enumerate(records):
+            for col, (key, kind) in enumerate(columns):
+                value = record.get(key)
+                if kind == "money":
+                    sheet.write_number(first + offset, col, value or 0.0, fmt["money"])
+                elif kind == "date" and value:
+                    sheet.write(first + offset, col, fields.Date.to_string(value), fmt["date"])
+                else:
+                    sheet.write(first + offset, col, value or "")
+        last = first + len(records) - 1
+        sheet.freeze_panes(first, 1)
+        sheet.autofilter(row, 0, max(last, first), len(columns) - 1)
+        next_row = last + 1
+        if totals is not None:
+            sheet.write(next_row, 0, self.env._("Total"), fmt["total"])
+            for col, (key, kind) in enumerate(columns):
+                if kind == "money" and key in totals:
+                    sheet.write_number(next_row, col, totals[key], fmt["total_money"])
+            next_row += 1
+        return next_row
+
+    @api.model
+    def _snapshot_records(self, snapshot):
+        line_model = self.env["receivable.snapshot.line"]
+        tiers = dict(line_model._fields["customer_tier"]._description_selection(self.env))
+        order = {key: index for index, (key, _label) in enumerate(TIER_SELECTION)}
+        no_partner = self.env._("No partner")
+        no_tier = self.env._("No tier")
+        lines = snapshot.line_ids.sorted(
+            lambda line: (order.get(line.customer_tier, 99), -line.closing_balance)
+        )
+        records = []
+        names = {partner.id: partner.display_name for partner in lines.partner_id}
+        for line in lines.read(
+            [
+                "partner_id",
+                "customer_tier",
+                "opening_balance",
+                "debit",
+                "credit",
+                "closing_balance",
+                "overdue_amount",
+                "closing_change",
+                *(f"bucket_{index}" for index in range(snapshot.bucket_used)),
+            ],
+            load=None,
+        ):
+            line["partner"] = names.get(line["partner_id"], no_partner)
+            line["tier"] = tiers.get(line["customer_tier"]) or no_tier
+            records.append(line)
+        return records
+
+    @api.model
+    def _snapshot_workbook(self, snapshot):
+        """Bytes of the workbook: Aging, Balances and Tie-out sheets."""
+        _ = self.env._
+        currency = snapshot.currency_id
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        fmt = self._formats(book, currency)
+        records = self._snapshot_records(snapshot)
+        count = snapshot.bucket_used
+        labels = snapshot._bucket_labels()
+        digits = currency.decimal_places
+
+        # Aging
+        sheet = book.add_worksheet(_("Aging"))
+        columns = receivables.aging_columns(count)
+        headers_row = self._title_block(
+            sheet, fmt, _("Receivables Aging"), snapshot.company_id, snapshot.date_to, currency
+        )
+        head = self._headers()
+        for index, label in enumerate(labels):
+            head[f"bucket_{index}"] = label
+        row = self._write_table(
+            sheet, fmt, headers_row, columns, records, self._totals(records, columns, digits), head
+        )
+        # subtotals by tier, below the table (the filter range stays the customers)
+        row += 1
+        sheet.write(row, 0, _("Subtotals by Tier"), fmt["label"])
+        row += 1
+        groups = {}
+        for record in records:
+            groups.setdefault(record["tier"], []).append(record)
+        for tier, members in groups.items():
+            sheet.write(row, 0, tier, fmt["total"])
+            totals = self._totals(members, columns, digits)
+            for col, (key, kind) in enumerate(columns):
+                if kind == "money":
+                    sheet.write_number(row, col, totals[key], fmt["total_money"])
+            row += 1
+
+        # Balances
+        sheet = book.add_worksheet(_("Balances"))
+        headers_row = self._title_block(
+            sheet,
+            fmt,
+            _("Receivable Balances"),
+            snapshot.company_id,
+            snapshot.date_to,
+            currency,
+            snapshot.date_from,
+        )
+        columns = receivables.BALANCE_COLUMNS
+        self._write_table(
+            sheet, fmt, headers_row, columns, records, self._totals(records, columns, digits)
+        )
+
+        # Tie-out
+        sheet = book.add_worksheet(_("Tie-out"))
+        row = self._title_block(
+            sheet, fmt, _("Tie-out to the Ledger"), snapshot.company_id, snapshot.date_to, currency
+        )
+        sheet.set_column(0, 0, 36)
+        sheet.set_column(1, 2, 18)
+        sheet.write(row, 0, _("Receivable Account"), fmt["head"])
+        sheet.write(row, 1, _("Ledger Balance"), fmt["head"])
+        row += 1
+        ledger_total = 0.0
+        for code, name, balance in snapshot._ledger_balance_by_account():
+            sheet.write(row, 0, f"{code} {name}".strip())
+            sheet.write_number(row, 1, balance, fmt["money"])
+            ledger_total += balance
+            row += 1
+        ledger_total = round(ledger_total, digits)
+        lines_total = round(sum(record["closing_balance"] for record in records), digits)
+        difference, ties = receivables.tie_out(lines_total, ledger_total, digits)
+        row += 1
+        for label, value in (
+            (_("Ledger receivable balance"), ledger_total),
+            (_("Sum of closing balances"), lines_total),
+            (
+                _("Sum of aging buckets"),
+                round(
+                    sum(record[f"bucket_{i}"] for record in records for i in range(count)), digits
+                ),
+            ),
+            (_("Difference"), difference),
+        ):
+            sheet.write(row, 0, label, fmt["label"])
+            sheet.write_number(row, 1, value, fmt["total_money"])
+            row += 1
+        sheet.write(row, 0, _("Status"), fmt["label"])
+        sheet.write(row, 1, _("Ties to the ledger") if ties else _("Does not tie out"))
+        book.close()
+        return output.getvalue()
+
+    @api.model
+    def _totals(self, records, columns, digits):
+        return {
+            key: round(sum(record.get(key) or 0.0 for record in records), digits) + 0.0
+            for key, kind in columns
+            if kind == "money"
+        }
+
+    @api.model
+    def _statement_workbook(self, statement):
+        _ = self.env._
+        currency = statement.currency_id
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        fmt = self._formats(book, currency)
+        sheet = book.add_worksheet(_("Statement"))
+        row = self._title_block(
+            sheet,
+            fmt,
+            _("Statement of Account: %(customer)s", customer=statement.partner_id.display_name),
+            statement.company_id,
+            statement.date_to,
+            currency,
+            statement.date_from,
+        )
+        sheet.write(row, 0, _("Opening Balance"), fmt["label"])
+        sheet.write_number(row, 1, statement.opening_balance, fmt["total_money"])
+        row += 2
+        line_model = self.env["receivable.statement.line"]
+        kinds = dict(line_model._fields["kind"]._description_selection(self.env))
+        records = [
+            {
+                "date": line.date,
+                "kind": kinds.get(line.kind, line.kind),
+                "name": line.name,
+                "ref": line.ref,
+                "date_maturity": line.date_maturity,
+                "debit": line.debit,
+                "credit": line.credit,
+                "balance": line.balance,
+            }
+            for line in statement.line_ids
+        ]
+        columns = receivables.STATEMENT_COLUMNS
+        totals = self._totals(records, columns[:-1], currency.decimal_places)
+        row = self._write_table(sheet, fmt, row, columns, records, totals)
+        row += 1
+        sheet.write(row, 0, _("Closing Balance"), fmt["label"])
+        sheet.write_number(row, 1, statement.closing_balance, fmt["total_money"])
+        book.close()
+        return output.getvalue()

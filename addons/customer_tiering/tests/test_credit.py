@@ -1,0 +1,269 @@
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from odoo.addons.base.tests.common import new_test_user
+
+from .common import CustomerTieringCommon
+
+TODAY = "2026-06-30"
+
+
+@tagged("post_install", "-at_install")
+class TestCreditRating(CustomerTieringCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.to_date(TODAY)
+        months = [today - relativedelta(months=m, days=3) for m in range(12)]
+        cls.punctual = cls._customer("Always on Time")
+        for invoice in cls._invoices(cls.punctual, [(day, 10_000) for day in months]):
+            cls._pay(invoice, invoice.invoice_date_due)
+        cls.late = cls._customer("Chronically Late")
+        for invoice in cls._invoices(cls.late, [(day, 10_000) for day in months]):
+            paid_on = invoice.invoice_date_due + relativedelta(days=45)
+            if paid_on <= today:  # the last ones are still open, 1 to 45 days late
+                cls._pay(invoice, paid_on)
+        cls.partial = cls._customer("Pays Half")
+        for invoice in cls._invoices(cls.partial, [(day, 10_000) for day in months]):
+            cls._pay(invoice, invoice.invoice_date_due, amount=5_000)
+
+    @freeze_time(TODAY)
+    def test_grades_follow_payment_performance(self):
+        self._recompute(self.punctual | self.late | self.partial)
+        self.assertEqual(self.punctual.credit_grade, "A")
+        self.assertAlmostEqual(self.punctual.credit_paydex, 80.0)
+        self.assertIn(self.late.credit_grade, ("D", "E"))
+        self.assertAlmostEqual(self.late.credit_paydex, 42.5, places=1)
+        # half of every invoice paid on time: prompt but with a growing overdue balance
+        self.assertAlmostEqual(self.partial.credit_paydex, 80.0)
+        self.assertGreater(self.partial.credit_overdue_share, 0.5)
+        self.assertLess(self.partial.credit_score, self.punctual.credit_score)
+        # every grade change is in the credit file
+        reviews = self.env["customer.credit.review"].search([("partner_id", "=", self.late.id)])
+        self.assertRecordValues(reviews, [{"origin": "automatic", "grade": self.late.credit_grade}])
+        # suggested limit: months of revenue by grade (A: 3 x 10,000)
+        self.assertAlmostEqual(self.punctual.credit_suggested_limit, 30_000)
+
+    @freeze_time(TODAY)
+    def test_foreign_currency_invoice_counts_in_company_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
+        customer = self._customer("Euro Customer")
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "currency_id": eur.id,
+                "invoice_date": "2026-03-01",
+                "invoice_payment_term_id": self.env.ref(
+                    "account.account_payment_term_immediate"
+                ).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Freight", "quantity": 1, "price_unit": 1_000, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self._recompute(customer)
+        # 1,000 EUR at 2 EUR per unit of company currency: 500 open, over 90 days late
+        self.assertAlmostEqual(customer.credit_exposure, 500.0)
+        self.assertAlmostEqual(customer.credit_overdue_share, 1.0)
+
+    @freeze_time(TODAY)
+    def test_review_decision_sets_the_limit(self):
+        self._recompute(self.punctual)
+        review = (
+            self.env["customer.credit.review"]
+            .with_user(self.credit_controller)
+            .create(
+                {
+                    "partner_id": self.punctual.id,
+                    "decided_limit": 25_000,
+                    "has_statements": True,
+                    "current_ratio": 2.5,
+                    "debt_ratio": 0.3,
+                    "asset_turnover": 1.6,
+                    "net_margin": 0.2,
+                }
+            )
+        )
+        review.action_decide()
+        self.assertEqual(self.punctual.credit_limit, 25_000)
+        self.assertEqual(review.state, "done")
+        with self.assertRaises(AccessError):
+            self.env["customer.credit.review"].with_user(self.account_manager).create(
+                {"partner_id": self.punctual.id}
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestCreditHold(CustomerTieringCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer("Limited Customer")
+        cls.customer.with_user(cls.credit_controller).write(
+            {"credit_limit": 1_000, "use_partner_credit_limit": True}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Container freight", "list_price": 100, "taxes_id": [Command.clear()]}
+        )
+
+    def _order(self, quantity=50):
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": quantity})
+                    ],
+                }
+            )
+        )
+
+    def test_salesperson_cannot_change_limits(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.salesperson).write({"credit_limit": 1_000_000})
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.account_manager).write({"use_partner_credit_limit": False})
+
+    def test_every_confirmation_path_is_held(self):
+        order = self._order()  # 5,000 against a limit of 1,000
+        with self.assertRaisesRegex(UserError, r"5,000\.00.*exceeds the credit limit.*1,000\.00"):
+            order.action_confirm()  # the button, and RPC call the same method
+        with self.assertRaises(UserError):
+            order.write({"state": "sale"})
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Confirm automatically",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "state": "code",
+                "code": "record.action_confirm()",
+            }
+        )
+        with self.assertRaises(UserError):
+            action.with_user(self.salesperson).with_context(
+                active_model="sale.order", active_id=order.id, active_ids=order.ids
+            ).run()
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.credit_on_hold)
+        self.assertIn(order, self.env["sale.order"].search([("credit_on_hold", "=", True)]))
+
+    def test_order_created_confirmed_is_held(self):
+        with self.assertRaises(UserError):
+            self.env["sale.order"].with_user(self.salesperson).create(
+                {
+                    "partner_id": self.customer.id,
+                    "state": "sale",
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 50})
+                    ],
+                }
+            )
+
+    def test_small_order_within_the_limit_goes_through(self):
+        order = self._order(quantity=5)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        # its uninvoiced amount now counts in the exposure of the next one
+        self.assertAlmostEqual(self.customer.credit_exposure, 500.0)
+        # finance sees ordered against invoiced against paid (R-CRED-6)
+        self.assertRecordValues(
+            self.customer,
+            [{"sales_ordered_total": 500, "sales_invoiced_total": 0, "sales_paid_total": 0}],
+        )
+        self.assertRecordValues(order, [{"amount_invoiced_posted": 0, "amount_paid": 0}])
+        with self.assertRaises(UserError):
+            self._order(quantity=6).action_confirm()
+
+    def test_release_works_once_and_only_for_its_amount(self):
+        order = self._order()
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesperson).action_release_credit_hold("Friend of the boss")
+        self.env["customer.credit.release"].with_user(self.credit_controller).create(
+            {"order_id": order.id, "reason": "Prepayment received"}
+        ).action_release()
+        self.assertRecordValues(
+            order,
+            [{"credit_release_amount": 5_000, "credit_release_user_id": self.credit_controller.id}],
+        )
+        # a copy is a new order: not released
+        copy = order.copy()
+        with self.assertRaises(UserError):
+            copy.action_confirm()
+        # a bigger order is not covered by the release
+        order.order_line.product_uom_qty = 60
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        order.order_line.product_uom_qty = 50
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(
+            any("Prepayment received" in body for body in order.message_ids.mapped("body"))
+        )
+        released = self.env["customer.credit.review"].search(
+            [("partner_id", "=", self.customer.id), ("origin", "=", "release")]
+        )
+        self.assertRecordValues(released, [{"amount": 5_000}])
+        # once used, cancelling and confirming again needs a new release
+        order.with_user(self.salesperson)._action_cancel()
+        order.action_draft()
+        with self.assertRaises(UserError):
+            order.action_confirm()
+
+    @freeze_time(TODAY)
+    def test_blocking_grade_holds_every_order(self):
+        self.customer.with_user(self.credit_controller).write({"credit_limit": 0})
+        self._recompute(self.customer)
+        policy = self.env["customer.tier.policy"]._for_company(self.env.company)
+        policy._credit_grades()[self.customer.credit_grade].block_sales = True
+        with self.assertRaisesRegex(UserError, "holds all sales"):
+            self._order(quantity=1).action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestBadDebtWriteoff(CustomerTieringCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer("Bankrupt Customer")
+        cls.invoice = cls._invoices(cls.customer, [("2025-06-01", 3_000)])
+        cls.billing = new_test_user(
+            cls.env, login="ct_billing", groups="account.group_account_invoice"
+        )
+        cls.finance_manager = new_test_user(
+            cls.env, login="ct_finance_manager", groups="account.group_account_manager"
+        )
+
+    def _values(self):
+        return {
+            "partner_id": self.customer.id,
+            "invoice_ids": [Command.set(self.invoice.ids)],
+            "journal_id": self.company_data["default_journal_misc"].id,
+            "account_id": self.company_data["default_account_expense"].id,
+            "reason": "Customer declared bankrupt; court notice attached.",
+        }
+
+    def test_needs_both_rights(self):
+        for user in (self.credit_controller, self.billing, self.salesperson):
+            with self.assertRaises(AccessError):
+                self.env["customer.credit.writeoff"].with_user(user).create(self._values())
+
+    def test_write_off_settles_the_invoice_and_marks_the_credit_file(self):
+        wizard = (
+            self.env["customer.credit.writeoff"]
+            .with_user(self.finance_manager)
+            .create(self._values())
+        )
+        self.assertAlmostEqual(wizard.amount, 3_000)
+        wizard.action_write_off()
+        self.assertEqual(self.invoice.payment_state, "paid")
+        review = self.env["customer.credit.review"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(review, [{"origin": "write_off", "amount": 3_000}])
