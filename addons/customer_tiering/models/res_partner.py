@@ -870,8 +870,18 @@ class ResPartner(models.Model):
         the same follower twice for two activities of one user on one partner,
         so each round holds at most one activity per (partner, user).
         """
+        if not todo:
+            return
+        # what mail.activity would compute one record at a time at the next flush
+        partners = self.browse({values["res_id"] for values in todo}).sudo()
+        names = {partner.id: partner.display_name for partner in partners}
+        users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
+        zones = {user.id: user.tz for user in users}
         rounds, seen = [], {}
         for values in todo:
+            values.update(
+                res_name=names[values["res_id"]], user_tz=zones[values["user_id"]], date_done=False
+            )
             key = (values["res_id"], values["user_id"])
             index = seen[key] = seen.get(key, -1) + 1
             if index == len(rounds):
@@ -879,7 +889,10 @@ class ResPartner(models.Model):
             rounds[index].append(values)
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         for batch in rounds:
-            activities.create(batch)
+            created = activities.create(batch)
+            # the values were given: no need to recompute them record by record
+            for fname in ("res_name", "user_tz", "date_done"):
+                self.env.remove_to_compute(created._fields[fname], created)
 
     @api.model
     def _credit_activity_types(self):
