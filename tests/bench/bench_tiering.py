@@ -42,7 +42,7 @@ def main():
         f"(measured {r['naive_sample_s']:.2f} s on {r['naive_sample']} customers, extrapolated)"
     )
     print(f"  activities the first grading opened: {r['activities']:8,}")
-    print(f"  peak Python memory of the recompute: {r['ours_peak_mb']:8.1f} MB")
+    print(f"  peak RSS of the Odoo process:       {r['ours_peak_mb']:8.1f} MB")
     print(
         f"  ratio naive / ours (cold):           {r['naive_estimated_s'] / r['ours_cold_s']:8.1f} x"
     )
