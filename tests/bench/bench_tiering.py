@@ -5,7 +5,7 @@
 
 The database comes from make_ledger.py (see README.md here).  The module is
 updated first so the benchmark measures the code of this checkout.  Printed:
-wall times, ratios and the recompute's peak Python memory.  The naive way runs
+wall times, ratios and the Odoo process's peak RSS.  The naive way runs
 on a sample of customers and is extrapolated to all of them (said so).
 """
 

@@ -1,8 +1,8 @@
 """Runs inside Odoo (odoo shell) for bench_tiering.py: ours against the naive ORM
 way and one raw SQL aggregate, on the same database, in one run."""
 
-import time
 import resource
+import time
 
 from dateutil.relativedelta import relativedelta
 
