@@ -309,21 +309,12 @@ class ReceivableSnapshot(models.Model):
         self.ensure_one()
         if self.state == "draft":
             raise UserError(self.env._("Compute the snapshot first."))
-        content = self.env["receivable.snapshot.xlsx"]._snapshot_workbook(self)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"receivables-{fields.Date.to_string(self.date_to)}.xlsx",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
+        workbooks = self.env["receivable.snapshot.xlsx"]
+        return workbooks._download(
+            self,
+            f"receivables-{fields.Date.to_string(self.date_to)}.xlsx",
+            workbooks._snapshot_workbook(self),
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
 
     # -- the computation ----------------------------------------------------------
 

@@ -204,21 +204,10 @@ class ReceivableStatement(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
-        content = self.env["receivable.snapshot.xlsx"]._statement_workbook(self)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self._get_report_base_filename()}.xlsx",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
+        workbooks = self.env["receivable.snapshot.xlsx"]
+        return workbooks._download(
+            self, f"{self._get_report_base_filename()}.xlsx", workbooks._statement_workbook(self)
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
 
     def action_print(self):
         return self.env.ref("customer_tiering.receivable_statement_report").report_action(self)

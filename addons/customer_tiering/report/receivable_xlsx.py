@@ -15,6 +15,24 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
     _description = "Month-end Receivables Workbooks"
 
     @api.model
+    def _download(self, record, filename, content):
+        """Keep the workbook as an attachment of ``record`` and return its download."""
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": filename,
+                "raw": content,
+                "res_model": record._name,
+                "res_id": record.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    @api.model
     def _headers(self):
         _ = self.env._
         return {
