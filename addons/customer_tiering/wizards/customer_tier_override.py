@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine import scoring
 from ..models.customer_tier_history import TIER_SELECTION
@@ -39,7 +39,7 @@ class CustomerTierOverride(models.TransientModel):
         old_tier = partner.customer_tier
         if self.action == "lock":
             if not self.tier:
-                raise AccessError(self.env._("Choose the tier to lock."))
+                raise UserError(self.env._("Choose the tier to lock."))
             new_tier = self.tier
             partner.write(
                 {"tier_locked": True, "tier_lock_reason": self.reason, "customer_tier": new_tier}
