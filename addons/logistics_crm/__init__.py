@@ -1,1 +1,3 @@
-
+# complaints (R-COMP)
+from . import controllers
+from . import models

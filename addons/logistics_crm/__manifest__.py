@@ -10,6 +10,15 @@
     "external_dependencies": {"python": ["lxml", "requests"]},
     "data": [
         "security/logistics_crm_security.xml",
+        # complaints (R-COMP)
+        "security/ir.model.access.csv",
+        "data/logistics_complaint_data.xml",
+        "data/mail_template_complaint_data.xml",
+        "views/logistics_complaint_views.xml",
+        "views/logistics_complaint_config_views.xml",
+        "views/res_partner_complaint_views.xml",
+        "views/logistics_complaint_portal_templates.xml",
+        # menus last: they reference the actions above
         "views/menus.xml",
     ],
     "installable": True,

@@ -1,0 +1,2 @@
+# complaints (R-COMP)
+from . import complaint_portal
