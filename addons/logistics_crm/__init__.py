@@ -1,3 +1,2 @@
-# complaints (R-COMP)
 from . import controllers
 from . import models

@@ -1,7 +1,7 @@
 {
     "name": "Logistics CRM",
     "summary": "Shipments, tracking, complaints and tier SLAs for a logistics provider",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "Logistics CRM Contributors",
     "website": "https://github.com/logistics-crm/odoo-logistics-crm",
@@ -10,16 +10,27 @@
     "external_dependencies": {"python": ["lxml", "requests"]},
     "data": [
         "security/logistics_crm_security.xml",
-        # complaints (R-COMP)
         "security/ir.model.access.csv",
+        "data/logistics_status_category_data.xml",
+        "data/logistics_crm_data.xml",
+        "data/mail_template_data.xml",
+        "views/logistics_shipment_views.xml",
+        "views/logistics_carrier_views.xml",
+        "views/res_partner_views.xml",
+        "views/logistics_shipment_portal_templates.xml",
+        # complaints (R-COMP)
         "data/logistics_complaint_data.xml",
         "data/mail_template_complaint_data.xml",
         "views/logistics_complaint_views.xml",
         "views/logistics_complaint_config_views.xml",
         "views/res_partner_complaint_views.xml",
         "views/logistics_complaint_portal_templates.xml",
+        "views/logistics_shipment_claim_views.xml",
         # menus last: they reference the actions above
         "views/menus.xml",
+    ],
+    "demo": [
+        "demo/logistics_crm_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -91,9 +91,17 @@ class ComplaintPortal(CustomerPortal):
 
     def _complaint_form_values(self, **extra):
         categories = request.env["logistics.complaint.category"].sudo().search([])
+        # the record rules limit a portal user to their own shipments
+        shipments = request.env["logistics.shipment"].search([], limit=200)
         values = self._prepare_portal_layout_values()
         values.update(
-            {"categories": categories, "page_name": "complaint_new", "errors": {}, "form": {}}
+            {
+                "categories": categories,
+                "shipments": shipments,
+                "page_name": "complaint_new",
+                "errors": {},
+                "form": {},
+            }
         )
         values.update(extra)
         return values
@@ -162,8 +170,22 @@ class ComplaintPortal(CustomerPortal):
         return values, errors
 
     def _validate_complaint_links(self, post, errors):
-        """Hook for documents the customer may link; only their own."""
-        return {}
+        """The shipment the complaint is about: optional, and only one of the customer's."""
+        if not post.get("shipment_id"):
+            return {}
+        commercial = request.env.user.partner_id.commercial_partner_id
+        shipment = request.env["logistics.shipment"].sudo()
+        try:
+            shipment = shipment.browse(int(post["shipment_id"])).exists()
+        except ValueError:
+            shipment = shipment.browse()
+        if not shipment or shipment.commercial_partner_id != commercial:
+            errors["shipment_id"] = request.env._("Choose one of your shipments.")
+            return {}
+        return {
+            "shipment_id": shipment.id,
+            "sale_order_id": shipment.sale_order_id.id,
+        }
 
     def _create_portal_complaint(self, values, attachments):
         """Create the complaint for the logged-in customer; values are validated already."""

@@ -1,3 +1,14 @@
+from . import logistics_status_category
+from . import logistics_carrier_status
+from . import logistics_carrier
+from . import logistics_shipment
+from . import logistics_shipment_event
+from . import customer_tier_policy
+from . import res_partner
+from . import sale_order
+from . import account_move
+from . import logistics_crm_demo
+
 # complaints (R-COMP)
 from . import logistics_complaint
 from . import logistics_complaint_category
@@ -5,3 +16,4 @@ from . import logistics_complaint_root_cause
 from . import logistics_complaint_sla
 from . import logistics_complaint_survey
 from . import res_partner_complaint
+from . import logistics_shipment_claim

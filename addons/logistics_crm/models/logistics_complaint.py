@@ -21,7 +21,13 @@ COMPLAINT_STAGES = [
 ]
 # the SLA clocks run in these stages; the customer's confirmation stops them
 OPEN_STAGES = ("new", "acknowledged", "investigating", "solution_proposed")
-CHANNELS = [("phone", "Phone"), ("email", "Email"), ("portal", "Portal"), ("visit", "Visit")]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("portal", "Portal"),
+    ("visit", "Visit"),
+    ("tracking", "Carrier Tracking"),
+]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 # RATER model of service quality (R-COMP-5)
 RATER_DIMENSIONS = [
@@ -97,6 +103,22 @@ class LogisticsComplaint(models.Model):
     )
     severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
     description = fields.Text()
+    shipment_id = fields.Many2one(
+        "logistics.shipment",
+        string="Shipment",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+    )
+    tracking_event_id = fields.Many2one(
+        "logistics.shipment.event",
+        string="Reported by Event",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The carrier's exception event that opened this claim.",
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sale Order",
@@ -270,6 +292,16 @@ class LogisticsComplaint(models.Model):
                     )
                 )
 
+    @api.onchange("shipment_id")
+    def _onchange_shipment_id(self):
+        shipment = self.shipment_id
+        if not shipment:
+            return
+        self.partner_id = shipment.commercial_partner_id
+        self.sale_order_id = self.sale_order_id or shipment.sale_order_id
+        invoices = shipment.invoice_ids.filtered(lambda move: move.move_type == "out_invoice")
+        self.invoice_id = self.invoice_id or invoices[:1]
+
     # -- CRUD -----------------------------------------------------------------
 
     @api.model_create_multi
@@ -382,6 +414,16 @@ class LogisticsComplaint(models.Model):
             raise UserError(self.env._("Acknowledge the complaint before compensating it."))
         self._create_credit_note()
         return self.action_open_credit_note()
+
+    def action_open_shipment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "logistics.shipment",
+            "res_id": self.shipment_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
     def action_open_credit_note(self):
         self.ensure_one()

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -41,3 +43,41 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    @api.model
+    def _tiering_factor_values(self, partners, date):
+        """Adds ``current_complaints``: few complaints per 100 shipments score high (R-COMP-4).
+
+        Left out for customers without shipments in the policy's window.
+        """
+        values = super()._tiering_factor_values(partners, date)
+        company = self.env.company
+        policy = self.env["customer.tier.policy"]._for_company(company)
+        date_to = fields.Datetime.to_datetime(date) + relativedelta(days=1)
+        date_from = date_to - relativedelta(months=policy.window_months)
+        kpis = self._shipment_kpis(partners, date_from, date_to)
+        shipped = {pid: kpi["shipments"] for pid, kpi in kpis.items() if kpi["shipments"]}
+        if not shipped:
+            return values
+        # every complaint counts for the score, whoever runs the recompute
+        groups = (
+            self.env["logistics.complaint"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", list(shipped)),
+                    ("company_id", "=", company.id),
+                    ("date", ">=", date_from),
+                    ("date", "<", date_to),
+                    ("stage", "!=", "rejected"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        complaints = {partner.id: count for partner, count in groups}
+        zero = policy.complaints_per_100_zero or 1.0
+        for pid, shipments in shipped.items():
+            per_100 = 100.0 * complaints.get(pid, 0) / shipments
+            values.setdefault(pid, {})["current_complaints"] = max(0.0, 1.0 - per_100 / zero)
+        return values

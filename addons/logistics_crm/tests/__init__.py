@@ -5,3 +5,4 @@ from . import test_translations
 from . import test_complaint_flow
 from . import test_complaint_portal
 from . import test_complaint_sla
+from . import test_shipment_claim

@@ -1,3 +1,3 @@
 """Pure tracking code of logistics_crm: no Odoo import, plain data in and out."""
 
-from . import milestones, signature
+from . import events, health, milestones, parsers, polling, signature, status_map

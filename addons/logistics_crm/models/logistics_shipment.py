@@ -1,0 +1,295 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tracking.health import shipment_health
+from ..tracking.milestones import FINAL, NOTIFY
+from .logistics_status_category import MILESTONE_SELECTION
+
+# A shipment counts as picked up at its first event at or past pickup.
+MOVING = ("picked_up", "in_transit", "customs", "out_for_delivery", "delivered")
+
+
+class LogisticsShipment(models.Model):
+    _name = "logistics.shipment"
+    _description = "Shipment"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "booked_date desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, index=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    user_id = fields.Many2one(
+        related="commercial_partner_id.user_id", string="Account Manager", store=True
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale Order",
+        index="btree_not_null",
+        domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "logistics_shipment_account_move_rel",
+        "shipment_id",
+        "move_id",
+        string="Invoices",
+        domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]",
+        copy=False,
+    )
+    carrier_id = fields.Many2one("logistics.carrier", required=True, tracking=True, index=True)
+    tracking_ref = fields.Char(string="Tracking Number", required=True, tracking=True, copy=False)
+    tracking_link = fields.Char(compute="_compute_tracking_link")
+    origin = fields.Char()
+    destination = fields.Char()
+    booked_date = fields.Datetime(default=fields.Datetime.now, required=True)
+    planned_pickup = fields.Datetime()
+    planned_delivery = fields.Datetime(tracking=True)
+    actual_pickup = fields.Datetime(readonly=True, copy=False)
+    actual_delivery = fields.Datetime(readonly=True, copy=False)
+    eta = fields.Datetime(string="ETA", readonly=True, copy=False)
+    weight = fields.Float(string="Weight (kg)")
+    volume = fields.Float(string="Volume (m³)", digits=(12, 3))
+    packages = fields.Integer(default=1)
+    service_level = fields.Selection(
+        [
+            ("economy", "Economy"),
+            ("standard", "Standard"),
+            ("express", "Express"),
+            ("cold_chain", "Cold Chain"),
+        ],
+        default="standard",
+    )
+    amount = fields.Monetary(string="Freight Charge", currency_field="currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    milestone = fields.Selection(
+        MILESTONE_SELECTION,
+        default="booked",
+        required=True,
+        tracking=True,
+        readonly=True,
+        copy=False,
+        group_expand="_read_group_milestones",
+    )
+    health = fields.Selection(
+        [
+            ("on_track", "On Track"),
+            ("at_risk", "At Risk"),
+            ("late", "Late"),
+            ("exception", "Exception"),
+        ],
+        default="on_track",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    on_time = fields.Boolean(
+        string="Delivered on Time", readonly=True, copy=False, help="Delivered by the plan."
+    )
+    transit_days = fields.Float(
+        readonly=True, copy=False, aggregator="avg", help="From pickup to delivery, in days."
+    )
+    had_exception = fields.Boolean(readonly=True, copy=False)
+    last_event_time = fields.Datetime(readonly=True, copy=False)
+    last_event_description = fields.Char(string="Latest Status", readonly=True, copy=False)
+    last_sync_date = fields.Datetime(string="Last Polled", readonly=True, copy=False)
+    last_sync_error = fields.Char(readonly=True, copy=False)
+    event_ids = fields.One2many("logistics.shipment.event", "shipment_id", string="Events")
+    event_count = fields.Integer(compute="_compute_event_count")
+    notes = fields.Html()
+
+    _sql_constraints = [
+        (
+            "tracking_ref_unique",
+            "unique(carrier_id, tracking_ref)",
+            "This tracking number is already used for this carrier.",
+        ),
+    ]
+
+    @api.model
+    def _read_group_milestones(self, values, domain):
+        return [key for key, _label in MILESTONE_SELECTION]
+
+    @api.depends("tracking_ref", "carrier_id.tracking_url")
+    def _compute_tracking_link(self):
+        for shipment in self:
+            template = shipment.carrier_id.tracking_url
+            shipment.tracking_link = (
+                template.replace("{tracking_ref}", shipment.tracking_ref)
+                if template and shipment.tracking_ref
+                else False
+            )
+
+    def _compute_event_count(self):
+        counts = dict(
+            self.env["logistics.shipment.event"]._read_group(
+                [("shipment_id", "in", self.ids)], ["shipment_id"], ["__count"]
+            )
+        )
+        for shipment in self:
+            shipment.event_count = counts.get(shipment, 0)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for shipment in self:
+            shipment.access_url = f"/my/shipments/{shipment.id}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("logistics.shipment") or "/"
+        shipments = super().create(vals_list)
+        for shipment in shipments:
+            # the customer follows its shipment, so milestone e-mails reach it
+            shipment.message_subscribe(partner_ids=shipment.commercial_partner_id.ids)
+        return shipments
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return f"Shipment {self.name}"
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_crm.logistics_shipment_event_action"
+        )
+        action["domain"] = [("shipment_id", "=", self.id)]
+        action["context"] = {"default_shipment_id": self.id}
+        return action
+
+    def action_preview(self):
+        """The shipment as the customer sees it on the portal."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
+
+    def action_poll_now(self):
+        self.ensure_one()
+        if not self.carrier_id.endpoint:
+            raise UserError(self.env._("The carrier has no polling URL."))
+        carrier = self.carrier_id.sudo()
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL("SELECT id FROM logistics_shipment WHERE id = %s FOR UPDATE NOWAIT", self.id)
+        )
+        self.sudo().last_sync_date = False
+        carrier._poll_batch(force=True)
+        if self.last_sync_error:
+            raise UserError(self.last_sync_error)
+        return True
+
+    # -- tracking ---------------------------------------------------------------------
+
+    def _refresh_from_events(self, new_events=None):
+        """Milestone, times, ETA and health from the stored events, in one query.
+
+        The milestone is the latest event's by event time, whatever order they came in.
+        """
+        if not self:
+            return
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT e.shipment_id,
+                       (ARRAY_AGG(e.milestone ORDER BY e.event_time DESC, e.id DESC)
+                            FILTER (WHERE e.milestone IS NOT NULL))[1],
+                       MIN(e.event_time) FILTER (WHERE e.milestone = ANY(%(moving)s)),
+                       MAX(e.event_time) FILTER (WHERE e.milestone = 'delivered'),
+                       BOOL_OR(e.milestone = 'exception'),
+                       MAX(e.event_time),
+                       (ARRAY_AGG(COALESCE(NULLIF(e.description, ''), e.raw_code)
+                            ORDER BY e.event_time DESC, e.id DESC))[1],
+                       (ARRAY_AGG(e.eta ORDER BY e.event_time DESC, e.id DESC)
+                            FILTER (WHERE e.eta IS NOT NULL))[1]
+                  FROM logistics_shipment_event e
+                 WHERE e.shipment_id = ANY(%(ids)s)
+                 GROUP BY e.shipment_id
+                """,
+                moving=list(MOVING),
+                ids=self.ids,
+            )
+        )
+        now = fields.Datetime.now()
+        changed = {}
+        for sid, milestone, pickup, delivery, exception, last_time, last_text, eta in rows:
+            shipment = self.browse(sid)
+            milestone = milestone or "booked"
+            values = {
+                "milestone": milestone,
+                "actual_pickup": pickup or False,
+                "actual_delivery": (milestone == "delivered" and delivery) or False,
+                "had_exception": bool(exception),
+                "last_event_time": last_time or False,
+                "last_event_description": last_text or False,
+                "eta": eta or False,
+            }
+            delivered = values["actual_delivery"]
+            planned = shipment.planned_delivery
+            values["on_time"] = bool(delivered and planned and delivered <= planned)
+            values["transit_days"] = (
+                round((delivered - pickup).total_seconds() / 86400.0, 2)
+                if delivered and pickup
+                else 0.0
+            )
+            values["health"] = shipment_health(milestone, planned, eta, delivered or None, now)
+            current = {name: shipment[name] for name in values}
+            if current != values:
+                if milestone != shipment.milestone:
+                    changed[shipment] = milestone
+                shipment.write(values)
+        if changed:
+            self._notify_milestones(changed)
+        if new_events is not None:
+            self.sudo()._on_new_events(new_events)
+
+    def _on_new_events(self, events):
+        """Extension hook, called with the newly stored events of these shipments."""
+        return True
+
+    def _notify_milestones(self, changed):
+        """Tell the customer's followers about the milestones they care about (R-SHIP-4)."""
+        template = self.env.ref("logistics_crm.mail_template_shipment_milestone")
+        subtype = self.env.ref("logistics_crm.mt_shipment_milestone")
+        exception_type = self.env.ref("mail.mail_activity_data_todo")
+        for shipment, milestone in changed.items():
+            if milestone not in NOTIFY:
+                continue
+            shipment.message_post_with_source(
+                template, subtype_id=subtype.id, message_type="notification"
+            )
+            if milestone == "exception":
+                shipment.activity_schedule(
+                    activity_type_id=exception_type.id,
+                    summary=self.env._("Shipment exception: call the customer"),
+                    note=shipment.last_event_description,
+                    user_id=(shipment.user_id or shipment.carrier_id._logistics_manager()).id,
+                )
+
+    @api.model
+    def _cron_refresh_health(self):
+        """Open shipments go late as time passes, without any new event."""
+        shipments = self.search([("milestone", "not in", list(FINAL))])
+        now = fields.Datetime.now()
+        for shipment in shipments:
+            health = shipment_health(
+                shipment.milestone,
+                shipment.planned_delivery,
+                shipment.eta,
+                shipment.actual_delivery,
+                now,
+            )
+            if health != shipment.health:
+                shipment.health = health
