@@ -31,7 +31,15 @@
     ],
     "demo": [
         "demo/logistics_crm_demo.xml",
+        # complaints (R-COMP), after the shipments they refer to
+        "demo/logistics_complaint_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            # complaints (R-COMP)
+            "logistics_crm/static/tests/tours/logistics_complaint_tour.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -17,3 +17,4 @@ from . import logistics_complaint_sla
 from . import logistics_complaint_survey
 from . import res_partner_complaint
 from . import logistics_shipment_claim
+from . import logistics_complaint_demo

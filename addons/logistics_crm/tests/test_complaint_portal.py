@@ -27,6 +27,15 @@ class TestComplaintPortal(HttpCase, ComplaintFixtures):
         cls.portal_a.partner_id.parent_id = cls.customer
         cls.portal_b = new_test_user(cls.env, login="cmp_portal_b", groups="base.group_portal")
         cls.portal_b.partner_id.parent_id = cls.other_customer
+        carrier = cls.env["logistics.carrier"].create(
+            {"name": "Pearl Freight", "code": "cmp_pf", "connector": "json"}
+        )
+        cls.shipment_a, cls.shipment_b = cls.env["logistics.shipment"].create(
+            [
+                {"partner_id": partner.id, "carrier_id": carrier.id, "tracking_ref": ref}
+                for partner, ref in ((cls.customer, "PF-A-1"), (cls.other_customer, "PF-B-1"))
+            ]
+        )
         cls.complaint_a = cls.env["logistics.complaint"].create(
             {
                 "name": "Late delivery to Suzhou",
@@ -68,6 +77,9 @@ class TestComplaintPortal(HttpCase, ComplaintFixtures):
         self.authenticate("cmp_portal_a", "cmp_portal_a")
         form = self.url_open("/my/complaints/new")
         self.assertEqual(form.status_code, 200)
+        self.assertIn('name="description"', form.text)
+        self.assertIn(self.shipment_a.name, form.text)
+        self.assertNotIn(self.shipment_b.name, form.text)
         values = {
             "csrf_token": self._csrf(form),
             "name": "Cartons soaked",
@@ -79,6 +91,13 @@ class TestComplaintPortal(HttpCase, ComplaintFixtures):
             "/my/complaints/new", data={**values, "name": "", "category_id": "999999"}
         )
         self.assertIn("Give your complaint a subject.", invalid.text)
+        # someone else's shipment is refused, and nothing is created
+        foreign = self.url_open(
+            "/my/complaints/new", data={**values, "shipment_id": str(self.shipment_b.id)}
+        )
+        self.assertIn("Choose one of your shipments.", foreign.text)
+        self.assertFalse(self.env["logistics.complaint"].search([("name", "=", "Cartons soaked")]))
+        values["shipment_id"] = str(self.shipment_a.id)
         response = self.url_open(
             "/my/complaints/new",
             data=values,
@@ -96,6 +115,7 @@ class TestComplaintPortal(HttpCase, ComplaintFixtures):
                     "claimed_amount": 250.0,
                     "is_claim": True,
                     "user_id": False,
+                    "shipment_id": self.shipment_a.id,
                 }
             ],
         )
@@ -167,3 +187,37 @@ class TestComplaintPortal(HttpCase, ComplaintFixtures):
         self.url_open(url, data=answer)
         self.assertEqual(complaint.satisfaction_band, "dissatisfied")
         self.assertEqual(complaint.activity_ids.user_id, self.account_manager)
+
+    def test_tour_complaint_from_backend_to_survey(self):
+        """Recorded, acknowledged, solved in the backend; confirmed and rated by the customer."""
+        self.start_tour("/odoo", "logistics_complaint_backend_tour", login="cmp_user")
+        complaint = self.env["logistics.complaint"].search(
+            [("name", "=", "Tour: broken seal on arrival")]
+        )
+        self.assertRecordValues(
+            complaint,
+            [
+                {
+                    "stage": "solution_proposed",
+                    "partner_id": self.customer.id,
+                    "user_id": self.logistics_user.id,
+                }
+            ],
+        )
+        self.start_tour("/my/complaints", "logistics_complaint_portal_tour", login="cmp_portal_a")
+        self.assertEqual(complaint.stage, "customer_confirmed")
+        self.start_tour(
+            f"/odoo/action-logistics_crm.logistics_complaint_action/{complaint.id}",
+            "logistics_complaint_close_tour",
+            login="cmp_user",
+        )
+        self.assertEqual(complaint.stage, "closed")
+        self.start_tour(
+            f"/complaint/survey/{complaint.id}?token={complaint.survey_token}",
+            "logistics_complaint_survey_tour",
+            login=None,
+        )
+        self.assertRecordValues(
+            complaint,
+            [{"satisfaction_score": 5.0, "satisfaction_band": "satisfied"}],
+        )
