@@ -31,13 +31,15 @@ class TrackingWebhook(http.Controller):
         if not carrier:
             _logger.warning("tracking webhook: unknown carrier (%s)", source)
             return self._answer(404, error="unknown carrier")
-        if (httprequest.content_length or 0) > MAX_BODY_BYTES:
+        length = httprequest.content_length
+        if length is None:
+            # without a length the body could be endless; carriers always send one
+            _logger.warning("tracking webhook: no Content-Length (%s)", source)
+            return self._answer(411, error="Content-Length required")
+        if length > MAX_BODY_BYTES:
             _logger.warning("tracking webhook: body too large (%s)", source)
             return self._answer(413, error=f"body over {MAX_BODY_BYTES} bytes")
-        body = httprequest.stream.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            _logger.warning("tracking webhook: body too large (%s)", source)
-            return self._answer(413, error=f"body over {MAX_BODY_BYTES} bytes")
+        body = httprequest.get_data(cache=False)
         try:
             signature.verify(body, carrier.webhook_secret, httprequest.headers.get("X-Signature"))
         except signature.SignatureError as error:

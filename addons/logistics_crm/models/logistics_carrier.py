@@ -300,6 +300,7 @@ class LogisticsCarrier(models.Model):
 
     def _due_shipment_count(self):
         self.ensure_one()
+        self.env["logistics.shipment"].flush_model()
         [(count,)] = self.env.execute_query(
             SQL("SELECT COUNT(*) FROM logistics_shipment WHERE %s", self._due_domain_sql())
         )
@@ -320,14 +321,19 @@ class LogisticsCarrier(models.Model):
         return self.env["logistics.shipment"].browse([row[0] for row in rows])
 
     def _poll_batch(self, force=False):
-        """Poll one batch; an error on one shipment is recorded on it and the rest go on."""
+        """Poll one batch of due shipments; returns how many were polled."""
         self.ensure_one()
         shipments = self._lock_due_shipments(force)
+        self._poll_shipments(shipments)
+        return len(shipments)
+
+    def _poll_shipments(self, shipments):
+        """An error on one shipment is recorded on it, and the others go on."""
+        self.ensure_one()
         if not shipments:
-            return 0
-        session = requests.Session()
+            return
         headers = self._poll_headers()
-        try:
+        with requests.Session() as session:
             for shipment in shipments:
                 error = False
                 try:
@@ -343,14 +349,11 @@ class LogisticsCarrier(models.Model):
                             parsers.parse(self.connector, body), "poll", shipments=shipment
                         )
                 except (polling.FetchError, PayloadError) as failure:
-                    error = str(failure)
+                    error = str(failure)[:500]
                     _logger.info(
                         "polling %s for shipment %s failed: %s", self.code, shipment.id, error
                     )
                 shipment.write({"last_sync_date": fields.Datetime.now(), "last_sync_error": error})
-        finally:
-            session.close()
-        return len(shipments)
 
     def _poll_url(self, tracking_ref):
         ref = quote(tracking_ref, safe="")

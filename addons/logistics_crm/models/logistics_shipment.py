@@ -1,3 +1,5 @@
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -176,19 +178,36 @@ class LogisticsShipment(models.Model):
         return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
 
     def action_poll_now(self):
+        """Ask the carrier now; the outcome is recorded on the shipment either way."""
         self.ensure_one()
         if not self.carrier_id.endpoint:
             raise UserError(self.env._("The carrier has no polling URL."))
-        carrier = self.carrier_id.sudo()
         self.env.flush_all()
-        self.env.execute_query(
-            SQL("SELECT id FROM logistics_shipment WHERE id = %s FOR UPDATE NOWAIT", self.id)
-        )
-        self.sudo().last_sync_date = False
-        carrier._poll_batch(force=True)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.execute_query(
+                    SQL(
+                        "SELECT id FROM logistics_shipment WHERE id = %s FOR UPDATE NOWAIT", self.id
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._("The tracking of this shipment is being updated; try again shortly.")
+            ) from None
+        self.carrier_id.sudo()._poll_shipments(self.sudo())
         if self.last_sync_error:
-            raise UserError(self.last_sync_error)
-        return True
+            message, kind = self.last_sync_error, "danger"
+        else:
+            message, kind = self.env._("Tracking is up to date."), "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": kind,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # -- tracking ---------------------------------------------------------------------
 

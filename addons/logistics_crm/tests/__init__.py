@@ -1,5 +1,12 @@
 from . import test_menus
 from . import test_translations
+from . import test_tracking_ingest
+from . import test_tracking_webhook
+from . import test_tracking_polling
+from . import test_shipment_notifications
+from . import test_shipment_portal
+from . import test_shipment_kpis
+from . import test_shipment_sale_order
 
 # complaints (R-COMP)
 from . import test_complaint_flow

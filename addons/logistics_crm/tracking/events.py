@@ -62,8 +62,10 @@ def to_utc(moment):
 
 
 def utc_naive(moment):
-    """What an Odoo Datetime field stores: UTC without tzinfo."""
-    return None if moment is None else to_utc(moment).replace(tzinfo=None)
+    """What an Odoo Datetime field stores: UTC without tzinfo, to the second."""
+    if moment is None:
+        return None
+    return to_utc(moment).replace(tzinfo=None, microsecond=0)
 
 
 def offset_text(moment):
