@@ -315,6 +315,10 @@ class LogisticsComplaint(models.Model):
                 )
         complaints = super().create(vals_list)
         complaints._set_sla_deadlines()
+        for complaint in complaints:
+            complaint._log_on_customer(
+                self.env._("Complaint %(link)s filed: %(subject)s"), subject=complaint.name
+            )
         return complaints
 
     def write(self, vals):
@@ -384,6 +388,7 @@ class LogisticsComplaint(models.Model):
         self.ensure_one()
         self._check_stage(("customer_confirmed",))
         self.write({"stage": "closed", "closed_date": fields.Datetime.now()})
+        self._log_on_customer(self.env._("Complaint %(link)s closed."))
         self._send_survey()
         return True
 
@@ -393,6 +398,9 @@ class LogisticsComplaint(models.Model):
         if not (self.rejection_reason or "").strip():
             raise UserError(self.env._("Say why the complaint is rejected."))
         self.write({"stage": "rejected", "closed_date": fields.Datetime.now()})
+        self._log_on_customer(
+            self.env._("Complaint %(link)s rejected: %(reason)s"), reason=self.rejection_reason
+        )
         return True
 
     def action_reopen(self):
@@ -462,6 +470,24 @@ class LogisticsComplaint(models.Model):
                     "resolution_deadline": sla._deadline(sla.resolution_hours, complaint.date),
                 }
             )
+
+    def _log_on_customer(self, message, **params):
+        """Note on the customer's chatter: its interaction history shows complaints (R-INFO-3).
+
+        ``message`` is translated already and names the complaint as ``%(link)s``.
+        Posted with elevated rights since handlers may not edit customers, in their name.
+        """
+        self.ensure_one()
+        link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
+            self._name,
+            self.id,
+            self.reference,
+        )
+        self.partner_id.sudo().message_post(
+            body=Markup("<p>%s</p>") % (Markup(message) % {**params, "link": link}),
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _sla_state(self, now):
         """(status, breached) at ``now``: a missed deadline stays breached once missed."""

@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.customer_tiering.tests.common import CustomerTieringCommon
 
@@ -32,6 +32,10 @@ class TestComplaintFlow(CustomerTieringCommon, ComplaintFixtures):
         self.assertTrue(complaint.resolved_date)
         complaint.action_close()
         self.assertEqual(complaint.stage, "closed")
+        notes = self.customer.message_ids.filtered(lambda m: complaint.reference in (m.body or ""))
+        self.assertEqual(len(notes), 2, "filed and closed, on the customer's chatter")
+        self.assertEqual(notes.author_id, self.logistics_user.partner_id)
+        self.assertIn('data-oe-model="logistics.complaint"', notes[0].body)
         self.assertTrue(complaint.sudo().survey_token)
         survey_mail = complaint.message_ids.filtered(lambda m: "Rate our service" in (m.body or ""))
         self.assertEqual(len(survey_mail), 1)
@@ -66,6 +70,12 @@ class TestComplaintFlow(CustomerTieringCommon, ComplaintFixtures):
         )
         with self.assertRaisesRegex(UserError, "already"):
             complaint.action_create_credit_note()
+        # a handler without accounting rights still opens the complaint with its links
+        invoice = self._invoices(self.customer, [("2026-11-02", 800.0)])
+        complaint.invoice_id = invoice
+        form = Form(complaint.with_user(self.logistics_user))
+        self.assertEqual(form.credit_note_id, credit_note)
+        self.assertEqual(form.invoice_id, invoice)
 
     def test_only_a_manager_accepts_more_than_claimed(self):
         complaint = self._complaint(user=self.logistics_user, claimed_amount=500.0)

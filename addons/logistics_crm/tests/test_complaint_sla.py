@@ -107,3 +107,19 @@ class TestComplaintSla(TransactionCase, ComplaintFixtures):
         with freeze_time("2026-11-23 10:00:00"):
             self.env["logistics.complaint"]._cron_escalate_sla()
         self.assertEqual(complaint.sla_status, "on_time")
+
+    def test_other_company_complaints_stay_hidden(self):
+        other = self.env["res.company"].create({"name": "Chongqing Branch"})
+        hidden = self.env["logistics.complaint"].create(
+            {
+                "name": "Elsewhere",
+                "partner_id": self.customer.id,
+                "category_id": self.delay.id,
+                "company_id": other.id,
+            }
+        )
+        self.assertEqual(hidden.sla_id.company_id, other)
+        mine = self._complaint()
+        visible = self.env["logistics.complaint"].with_user(self.logistics_user).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(hidden, visible)
