@@ -323,7 +323,11 @@ class LogisticsComplaint(models.Model):
 
     def write(self, vals):
         self._move_contact_to_commercial(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "partner_id" in vals:
+            # a customer corrected before the first response gets its own tier's deadlines
+            self.filtered(lambda c: c.stage == "new")._set_sla_deadlines()
+        return result
 
     def _move_contact_to_commercial(self, vals):
         """Keep the commercial entity in partner_id (record rules, reports); a person in contact."""

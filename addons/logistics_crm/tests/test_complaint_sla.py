@@ -50,6 +50,10 @@ class TestComplaintSla(TransactionCase, ComplaintFixtures):
         untiered = self._complaint(partner_id=self.other_customer.id)
         self.assertEqual(untiered.customer_tier, "lead")
         self.assertEqual(untiered.response_deadline, datetime(2026, 11, 25, 16, 0))
+        # corrected to the platinum customer before anyone answered: platinum deadlines
+        untiered.partner_id = self.customer
+        self.assertEqual(untiered.customer_tier, "platinum")
+        self.assertEqual(untiered.response_deadline, datetime(2026, 11, 23, 9, 0))
 
     def test_contact_is_moved_to_commercial_partner(self):
         complaint = self._complaint(partner_id=self.customer_contact.id)
