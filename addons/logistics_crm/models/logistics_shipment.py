@@ -148,7 +148,6 @@ class LogisticsShipment(models.Model):
             shipment.event_count = counts.get(shipment, 0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for shipment in self:
             shipment.access_url = f"/my/shipments/{shipment.id}"
 
