@@ -102,6 +102,12 @@ class LogisticsShipment(models.Model):
         readonly=True, copy=False, aggregator="avg", help="From pickup to delivery, in days."
     )
     had_exception = fields.Boolean(readonly=True, copy=False)
+    notify_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="A milestone the customer is told about waits for the notification job.",
+    )
     last_event_time = fields.Datetime(readonly=True, copy=False)
     last_event_description = fields.Char(string="Latest Status", readonly=True, copy=False)
     last_sync_date = fields.Datetime(string="Last Polled", readonly=True, copy=False)
@@ -142,7 +148,6 @@ class LogisticsShipment(models.Model):
             shipment.event_count = counts.get(shipment, 0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for shipment in self:
             shipment.access_url = f"/my/shipments/{shipment.id}"
 
@@ -279,16 +284,18 @@ class LogisticsShipment(models.Model):
         return True
 
     def _notify_milestones(self, changed):
-        """Tell the customer's followers about the milestones they care about (R-SHIP-4)."""
-        template = self.env.ref("logistics_crm.mail_template_shipment_milestone")
-        subtype = self.env.ref("logistics_crm.mt_shipment_milestone")
+        """Queue the customer's e-mail (R-SHIP-4) and give exceptions to a person now.
+
+        Rendering and posting a templated e-mail costs tens of milliseconds per
+        shipment, so it runs in the notification job, triggered right away, and a
+        carrier's webhook is answered without waiting for it.
+        """
         exception_type = self.env.ref("mail.mail_activity_data_todo")
+        queued = self.browse()
         for shipment, milestone in changed.items():
             if milestone not in NOTIFY:
                 continue
-            shipment.message_post_with_source(
-                template, subtype_id=subtype.id, message_type="notification"
-            )
+            queued |= shipment
             if milestone == "exception":
                 shipment.activity_schedule(
                     activity_type_id=exception_type.id,
@@ -296,6 +303,42 @@ class LogisticsShipment(models.Model):
                     note=shipment.last_event_description,
                     user_id=(shipment.user_id or shipment.carrier_id._logistics_manager()).id,
                 )
+        if queued:
+            queued.notify_pending = True
+            self.env.ref("logistics_crm.ir_cron_send_milestone_notifications")._trigger()
+
+    @api.model
+    def _cron_send_milestone_notifications(self, batch_size=200):
+        """E-mail the followers of shipments whose latest milestone is worth telling.
+
+        Only the milestone reached when the job runs is told: a shipment that went
+        from picked up to delivered in between gets one e-mail, not two stale ones.
+        """
+        pending = self.search([("notify_pending", "=", True)], limit=batch_size)
+        to_tell = pending.filtered(lambda s: s.milestone in NOTIFY)
+        if to_tell:
+            template = self.env.ref("logistics_crm.mail_template_shipment_milestone")
+            subtype = self.env.ref("logistics_crm.mt_shipment_milestone")
+            # one composer for the batch renders the template set-wise, in each language
+            composer = (
+                self.env["mail.compose.message"]
+                .with_context(default_model=self._name)
+                .create(
+                    {
+                        "composition_mode": "comment",
+                        "model": self._name,
+                        "res_ids": to_tell.ids,
+                        "template_id": template.id,
+                        "subtype_id": subtype.id,
+                        "message_type": "notification",
+                    }
+                )
+            )
+            composer._action_send_mail()
+        pending.notify_pending = False
+        remaining = self.search_count([("notify_pending", "=", True)])
+        self.env["ir.cron"]._notify_progress(done=len(pending), remaining=remaining)
+        return len(to_tell)
 
     @api.model
     def _cron_refresh_health(self):

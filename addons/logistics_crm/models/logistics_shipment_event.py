@@ -20,6 +20,24 @@ EVENT_COLUMNS = (
 )
 
 
+# the SQL types of EVENT_COLUMNS, for the arrays of _insert_rows
+EVENT_COLUMN_TYPES = (
+    "int[]",
+    "varchar[]",
+    "timestamp[]",
+    "varchar[]",
+    "varchar[]",
+    "varchar[]",
+    "varchar[]",
+    "int[]",
+    "varchar[]",
+    "bool[]",
+    "varchar[]",
+    "varchar[]",
+    "timestamp[]",
+)
+
+
 class LogisticsShipmentEvent(models.Model):
     """One normalised tracking event; the same event arriving twice is stored once."""
 
@@ -79,52 +97,34 @@ class LogisticsShipmentEvent(models.Model):
     def _insert_rows(self, carrier, rows):
         """Insert event rows in one statement; existing identities are skipped.
 
-        ``ON CONFLICT DO NOTHING`` keeps two concurrent deliveries of the same
-        event from failing each other; the ids of the rows really inserted come back.
+        Rows go in as one array per column (``unnest``), so a batch of a thousand
+        events is one short statement.  ``ON CONFLICT DO NOTHING`` keeps two
+        concurrent deliveries of the same event from failing each other; the ids
+        of the rows really inserted come back.
         """
         self.env.flush_all()
-        uid = self.env.uid
-        values = SQL(", ").join(
-            SQL(
-                "(%s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC', %s, %s, %s)",
-                uid,
-                uid,
-                carrier.id,
-                carrier.company_id.id or None,
-                SQL(", ").join(SQL("%s", value) for value in row),
-            )
-            for row in rows
+        columns = list(zip(*rows))
+        typed = SQL(", ").join(
+            SQL("%s::%s", list(values), SQL(sql_type))
+            for values, sql_type in zip(columns, EVENT_COLUMN_TYPES)
         )
-        columns = SQL(", ").join(
-            SQL.identifier(name)
-            for name in (
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-                "carrier_id",
-                "company_id",
-                *EVENT_COLUMNS,
-            )
-        )
+        names = SQL(", ").join(SQL.identifier(name) for name in EVENT_COLUMNS)
         inserted = self.env.execute_query(
             SQL(
-                """INSERT INTO logistics_shipment_event (%s) VALUES %s
-                   ON CONFLICT (shipment_id, identity) DO NOTHING RETURNING id""",
-                columns,
-                values,
+                """
+                INSERT INTO logistics_shipment_event
+                       (create_uid, create_date, write_uid, write_date, carrier_id, company_id, %(names)s)
+                SELECT %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC',
+                       s.carrier_id, s.company_id, v.*
+                  FROM unnest(%(typed)s) AS v(%(names)s)
+                  JOIN logistics_shipment s ON s.id = v.shipment_id
+                    ON CONFLICT (shipment_id, identity) DO NOTHING
+                RETURNING id
+                """,
+                names=names,
+                uid=self.env.uid,
+                typed=typed,
             )
         )
-        ids = [row[0] for row in inserted]
-        # company is the shipment's, whatever the carrier's
-        if ids:
-            self.env.execute_query(
-                SQL(
-                    """UPDATE logistics_shipment_event e SET company_id = s.company_id
-                         FROM logistics_shipment s
-                        WHERE s.id = e.shipment_id AND e.id = ANY(%s)""",
-                    ids,
-                )
-            )
         self.invalidate_model()
-        return ids
+        return [row[0] for row in inserted]

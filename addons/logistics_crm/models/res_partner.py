@@ -59,7 +59,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _shipment_kpis(self, partners, date_from, date_to):
-        """Service KPIs per commercial partner id for shipments booked in [from, to).
+        """Service KPIs per commercial partner id for shipments booked in [from, to].
 
         ``{pid: {"shipments", "on_time_rate", "exception_rate", "avg_transit_days"}}``;
         rates are 0..1, None when nothing was delivered yet.
@@ -80,7 +80,7 @@ class ResPartner(models.Model):
                   FROM logistics_shipment
                  WHERE company_id = %s AND active
                    AND commercial_partner_id = ANY(%s)
-                   AND booked_date >= %s AND booked_date < %s
+                   AND booked_date >= %s AND booked_date <= %s
                  GROUP BY commercial_partner_id
                 """,
                 self.env.company.id,

@@ -38,7 +38,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(answer.body)
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test)
+            simulator.abandoned += 1  # the client gave up (a timeout test)
 
     def log_message(self, *args):
         pass
@@ -49,6 +49,7 @@ class CarrierSimulator:
         self._scripts = {}
         self._lock = threading.Lock()
         self.requests = []
+        self.abandoned = 0
         self._server = None
         self._thread = None
 

@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tests.common import RecordCapturer
 
 from .common import LogisticsCommon
 
@@ -13,6 +14,11 @@ class TestShipmentNotifications(LogisticsCommon):
         cls.customer.write({"email": "ops@ningbo.example.com", "lang": "zh_CN"})
         cls.other_customer.write({"email": "ops@chengdu.example.com", "lang": "en_US"})
 
+    def _ingest(self, *events):
+        """What the webhook does, then what the triggered notification job does."""
+        self.carrier._ingest_body(self._body(*events), "webhook")
+        return self.env["logistics.shipment"]._cron_send_milestone_notifications()
+
     def _mails_to(self, partner, shipment):
         messages = self.env["mail.message"].search(
             [
@@ -26,15 +32,13 @@ class TestShipmentNotifications(LogisticsCommon):
     def test_customer_follows_and_gets_milestone_mails_in_its_language(self):
         shipment = self._shipment("N1")
         self.assertIn(self.customer, shipment.message_partner_ids)
-        self.carrier._ingest_body(
-            self._body(self._event("N1", "PICKED_UP", 5), self._event("N1", "IN_TRANSIT", 4)),
-            "webhook",
-        )
-        # picked up is announced; in transit (the latest) is not worth a mail
+        # picked up then in transit before the job ran: in transit is not worth a mail
+        self._ingest(self._event("N1", "PICKED_UP", 5), self._event("N1", "IN_TRANSIT", 4))
         self.assertEqual(shipment.milestone, "in_transit")
         self.assertFalse(self._mails_to(self.customer, shipment))
-        self.carrier._ingest_body(self._body(self._event("N1", "OUT_FOR_DELIVERY", 2)), "webhook")
-        self.carrier._ingest_body(self._body(self._event("N1", "DELIVERED", 1)), "webhook")
+        self.assertEqual(self._ingest(self._event("N1", "OUT_FOR_DELIVERY", 2)), 1)
+        self.assertEqual(self._ingest(self._event("N1", "DELIVERED", 1)), 1)
+        self.assertFalse(shipment.notify_pending)
         mails = self._mails_to(self.customer, shipment)
         self.assertEqual(len(mails), 2)
         self.assertTrue(all("N1" in m.subject for m in mails))
@@ -42,20 +46,30 @@ class TestShipmentNotifications(LogisticsCommon):
         notifications = mails.notification_ids.filtered(lambda n: n.res_partner_id == self.customer)
         self.assertEqual(set(notifications.mapped("notification_type")), {"email"})
 
+    def test_the_webhook_queues_the_mail_and_triggers_the_job_at_once(self):
+        shipment = self._shipment("N5")
+        cron = self.env.ref("logistics_crm.ir_cron_send_milestone_notifications")
+        triggers_of = self.env["ir.cron.trigger"].sudo()
+        with RecordCapturer(triggers_of, [("cron_id", "=", cron.id)]) as triggers:
+            self.carrier._ingest_body(self._body(self._event("N5", "PICKED_UP", 1)), "webhook")
+        self.assertTrue(shipment.notify_pending)
+        self.assertEqual(len(triggers.records), 1)
+        self.assertFalse(self._mails_to(self.customer, shipment))
+
     def test_picked_up_mail_in_english_for_an_english_customer(self):
         shipment = self._shipment("N2", partner=self.other_customer)
-        self.carrier._ingest_body(self._body(self._event("N2", "PICKED_UP", 1)), "webhook")
+        self._ingest(self._event("N2", "PICKED_UP", 1))
         [mail] = self._mails_to(self.other_customer, shipment)
         self.assertIn("has been picked up", mail.body)
 
     def test_exception_mails_the_customer_and_assigns_the_account_manager(self):
         shipment = self._shipment("N3")
-        self.carrier._ingest_body(self._body(self._event("N3", "SHORTAGE", 1)), "webhook")
+        self._ingest(self._event("N3", "SHORTAGE", 1))
         self.assertEqual(len(self._mails_to(self.customer, shipment)), 1)
         self.assertEqual(shipment.activity_ids.user_id, self.account_manager)
         # no account manager: a logistics manager gets it
         orphan = self._shipment("N4", partner=self.other_customer)
-        self.carrier._ingest_body(self._body(self._event("N4", "LOST", 1)), "webhook")
+        self._ingest(self._event("N4", "LOST", 1))
         self.assertTrue(
             orphan.activity_ids.user_id.has_group("logistics_crm.group_logistics_manager")
         )

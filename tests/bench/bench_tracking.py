@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Benchmark: tracking events parsed, stored, and received over HTTP.
+
+    python3 tests/bench/bench_tracking.py [--tracking-db bench_tracking]
+
+Uses its own small database (created with logistics_crm on first use; the
+ledger of the other benchmarks is not needed).  Prints, side by side in one run:
+parse + normalise rates against the bare JSON / XML parsers, store rates against
+a bare INSERT and the naive per-event ORM way, and the end-to-end latency of
+signed 100-event webhook bodies posted to a running Odoo over 127.0.0.1.
+Targets (issue): ≥ 20k events/s parsed, ≥ 2k events/s stored, median ≤ 200 ms.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import odoo_shell  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+SECRET = "bench-secret"
+
+
+def start_server(db, port):
+    with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as config:
+        config.write("[options]\n")
+    command = odoo_shell.find_odoo() + [
+        f"--config={config.name}",
+        *odoo_shell.db_options(),
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        f"--addons-path={odoo_shell.addons_path()}",
+        f"--http-port={port}",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/web/health", timeout=2)
+            return server
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("Odoo did not start")
+
+
+def body_of(refs, round_no, per_ref):
+    t0 = datetime(2026, 5, 1, tzinfo=timezone.utc) + timedelta(minutes=round_no)
+    codes = ("PICKED_UP", "IN_TRANSIT", "ARRIVED_HUB", "OUT_FOR_DELIVERY", "DELIVERED")
+    events = [
+        {
+            "tracking_ref": ref,
+            "event_id": f"{ref}-r{round_no}-{step}",
+            "time": (t0 + timedelta(hours=step * 7)).isoformat(),
+            "code": codes[step % len(codes)],
+            "description": "Departed sorting centre",
+            "location": "Shanghai Pudong hub",
+        }
+        for ref in refs
+        for step in range(per_ref)
+    ]
+    return json.dumps({"events": events}).encode()
+
+
+def post(url, body):
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": "application/json", "X-Signature": "sha256=" + digest},
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    return time.perf_counter() - started, answer
+
+
+def webhook_bench(db, rounds, per_body):
+    setup = odoo_shell.run_script(
+        db,
+        HERE / "tracking_inside.py",
+        {"phase": "webhook_setup", "shipments": 20 * rounds, "secret": SECRET},
+    )
+    refs = setup["refs"]
+    port = odoo_shell.free_port()
+    server = start_server(db, port)
+    url = f"http://127.0.0.1:{port}/logistics/tracking/bench-hook"
+    latencies, stored = [], 0
+    try:
+        post(url, body_of(refs[:20], -1, per_body // 20))  # warm-up, not counted
+        for round_no in range(rounds):
+            chunk = refs[20 * round_no : 20 * round_no + 20]
+            seconds, answer = post(url, body_of(chunk, round_no, per_body // 20))
+            latencies.append(seconds)
+            stored += answer["stored"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        odoo_shell.run_script(db, HERE / "tracking_inside.py", {"phase": "webhook_cleanup"})
+    latencies.sort()
+    return {
+        "rounds": rounds,
+        "events_per_body": per_body,
+        "stored": stored,
+        "median_ms": 1000 * statistics.median(latencies),
+        "p90_ms": 1000 * latencies[int(0.9 * (len(latencies) - 1))],
+        "max_ms": 1000 * latencies[-1],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="ignored: this benchmark uses --tracking-db")
+    parser.add_argument("--tracking-db", default="bench_tracking")
+    parser.add_argument("--parse-events", type=int, default=100_000)
+    parser.add_argument("--store-events", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--naive-events", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=50)
+    args = parser.parse_args()
+    db = args.tracking_db
+    modules = ("customer_tiering", "logistics_crm")
+    if odoo_shell.database_exists(db):
+        odoo_shell.update_modules(db, modules)
+    else:
+        odoo_shell.create_database(db, modules)
+    r = odoo_shell.run_script(
+        db,
+        HERE / "tracking_inside.py",
+        {
+            "phase": "inside",
+            "parse_events": args.parse_events,
+            "store_events": args.store_events,
+            "batch": args.batch,
+            "naive_events": args.naive_events,
+        },
+    )
+    print(f"Tracking on {db}")
+    for kind, p in r["parse"].items():
+        print(
+            f"  parse + normalise {kind:5}: {p['events']:,} events ({p['bytes'] / 1e6:.1f} MB) "
+            f"in {p['seconds']:.3f} s = {p['per_second']:,.0f} events/s "
+            f"(target 20,000: {p['per_second'] / 20000:.1f}x); bare parser alone "
+            f"{p['floor_seconds']:.3f} s, ours/bare {p['seconds'] / p['floor_seconds']:.1f}x"
+        )
+    s = r["store"]
+    ours_rate = s["events"] / s["ours_seconds"]
+    naive_rate = s["naive_events"] / s["naive_seconds"]
+    print(
+        f"  store, batches of {s['batch']}: {s['stored']:,} new events on {s['shipments']:,} "
+        f"shipments in {s['ours_seconds']:.2f} s = {ours_rate:,.0f} events/s "
+        f"(target 2,000: {ours_rate / 2000:.1f}x), milestones, health, exception activities and queued e-mails included"
+    )
+    print(
+        f"  store, the same events again (all duplicates): {s['replay_seconds']:.2f} s "
+        f"= {s['events'] / s['replay_seconds']:,.0f} events/s"
+    )
+    print(
+        f"  bare INSERT of the same rows: {s['floor_seconds']:.2f} s "
+        f"= {s['events'] / s['floor_seconds']:,.0f} rows/s; ours/bare "
+        f"{s['ours_seconds'] / s['floor_seconds']:.1f}x"
+    )
+    print(
+        f"  naive ORM way (search, check, create per event): {s['naive_events']:,} events in "
+        f"{s['naive_seconds']:.2f} s = {naive_rate:,.0f} events/s; ours is "
+        f"{ours_rate / naive_rate:.1f}x faster"
+    )
+    w = webhook_bench(db, args.rounds, 100)
+    print(
+        f"  webhook over HTTP, {w['rounds']} signed bodies of {w['events_per_body']} events "
+        f"({w['stored']:,} stored): median {w['median_ms']:.0f} ms, p90 {w['p90_ms']:.0f} ms, "
+        f"max {w['max_ms']:.0f} ms (target median 200 ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

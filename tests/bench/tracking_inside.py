@@ -1,0 +1,251 @@
+"""Runs inside Odoo (odoo shell) for bench_tracking.py.
+
+phase "inside": parsing and storing, ours against the naive ORM way and the
+bare parsers / a bare INSERT, all rolled back.  phase "webhook_setup" and
+"webhook_cleanup": the committed carrier and shipments the HTTP run posts to.
+"""
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+from lxml import etree
+
+from odoo.addons.logistics_crm.tracking import parsers, status_map
+from odoo.addons.logistics_crm.tracking.events import utc_naive
+
+CODES = ("PICKED_UP", "IN_TRANSIT", "ARRIVED_HUB", "OUT_FOR_DELIVERY", "DELIVERED")
+T0 = datetime(2026, 5, 1, tzinfo=timezone.utc)
+
+
+def own_json(refs, per_ref, salt=""):
+    events = [
+        {
+            "tracking_ref": ref,
+            "event_id": f"{ref}-{salt}{step}",
+            "time": (T0 + timedelta(hours=step * 7, minutes=i % 60)).isoformat(),
+            "code": CODES[step % len(CODES)],
+            "description": "Departed sorting centre",
+            "location": "Shanghai Pudong hub",
+        }
+        for i, ref in enumerate(refs)
+        for step in range(per_ref)
+    ]
+    return json.dumps({"events": events}).encode()
+
+
+def epcis_xml(refs, per_ref):
+    steps = ("shipping", "departing", "arriving", "receiving")
+    events = "".join(
+        f"<ObjectEvent><eventTime>{(T0 + timedelta(hours=step * 7)).isoformat()}</eventTime>"
+        f"<eventTimeZoneOffset>+08:00</eventTimeZoneOffset><epcList><epc>{ref}</epc></epcList>"
+        f"<action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:{steps[step % 4]}</bizStep>"
+        "<disposition>urn:epcglobal:cbv:disp:in_transit</disposition>"
+        "<readPoint><id>urn:epc:id:sgln:0614141.07346.1234</id></readPoint></ObjectEvent>"
+        for ref in refs
+        for step in range(per_ref)
+    )
+    return (
+        '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" '
+        'creationDate="2026-05-01T00:00:00Z"><EPCISBody><EventList>'
+        f"{events}</EventList></EPCISBody></epcis:EPCISDocument>"
+    ).encode()
+
+
+def best_of(function, repeat=3):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = function()
+        times.append(time.perf_counter() - started)
+    return min(times), value
+
+
+def parse_bench(events_total, per_body=1000):
+    """Bodies of ``per_body`` events (a body is limited to 2 MB), parsed one by one."""
+    refs = [f"BN{i:08d}" for i in range(events_total // 5)]
+    json_bodies = [
+        own_json(refs[i : i + per_body // 5], 5) for i in range(0, len(refs), per_body // 5)
+    ]
+    xml_bodies = [
+        epcis_xml(refs[i : i + per_body // 4], 4) for i in range(0, len(refs), per_body // 4)
+    ]
+    results = {}
+    for kind, bodies, floor in (
+        ("json", json_bodies, json.loads),
+        ("epcis", xml_bodies, etree.fromstring),
+    ):
+        code_map = status_map.DEFAULT_MAPS[kind]
+
+        def ours(bodies=bodies, kind=kind, code_map=code_map):
+            events = []
+            for body in bodies:
+                parsed = parsers.parse(kind, body)
+                status_map.normalise(parsed, code_map)
+                events += parsed
+            return events
+
+        seconds, events = best_of(ours)
+        floor_seconds, _ = best_of(
+            lambda bodies=bodies, floor=floor: [floor(body) for body in bodies]
+        )
+        results[kind] = {
+            "events": len(events),
+            "bytes": sum(len(body) for body in bodies),
+            "seconds": seconds,
+            "per_second": len(events) / seconds,
+            "floor_seconds": floor_seconds,
+        }
+    return results
+
+
+def make_shipments(env, carrier, count, prefix):
+    partners = env["res.partner"].create(
+        [{"name": f"Bench customer {i}", "is_company": True} for i in range(50)]
+    )
+    return env["logistics.shipment"].create(
+        [
+            {
+                "partner_id": partners[i % 50].id,
+                "carrier_id": carrier.id,
+                "tracking_ref": f"{prefix}{i:08d}",
+                "planned_delivery": utc_naive(T0 + timedelta(days=3)),
+            }
+            for i in range(count)
+        ]
+    )
+
+
+def store_bench(env, events_total, batch, naive_events):
+    carrier = env["logistics.carrier"].create(
+        {"name": "Bench", "code": "bench-store", "connector": "json"}
+    )
+    per_ref = 5
+    shipments = make_shipments(env, carrier, events_total // per_ref + naive_events, "ST")
+    refs = shipments.mapped("tracking_ref")
+    ours_refs = refs[: events_total // per_ref]
+    events = parsers.parse_own_json(json.loads(own_json(ours_refs, per_ref)))
+    env.flush_all()
+    env.cr.execute("SAVEPOINT bench_store")
+    started = time.perf_counter()
+    stored = 0
+    for start in range(0, len(events), batch):
+        counts = carrier._ingest_events(events[start : start + batch], "webhook")
+        stored += counts["stored"]
+    env.flush_all()
+    ours_seconds = time.perf_counter() - started
+    # the same events again: all duplicates, nothing written
+    started = time.perf_counter()
+    for start in range(0, len(events), batch):
+        carrier._ingest_events(events[start : start + batch], "webhook")
+    env.flush_all()
+    replay_seconds = time.perf_counter() - started
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_store")
+    env.invalidate_all()
+
+    # the bare INSERT of the same rows, nothing else (the floor)
+    rows = [
+        (
+            shipments[i // per_ref].id,
+            event.identity(event.refs[0]),
+            utc_naive(event.event_time),
+            event.raw_code,
+        )
+        for i, event in enumerate(events)
+    ]
+    started = time.perf_counter()
+    for start in range(0, len(rows), batch):
+        values = ",".join(
+            env.cr.mogrify("(%s, %s, %s, %s, 'webhook', TRUE)", row).decode()
+            for row in rows[start : start + batch]
+        )
+        env.cr.execute(
+            "INSERT INTO logistics_shipment_event (shipment_id, identity, event_time, raw_code,"
+            f" source, is_mapped) VALUES {values}"  # noqa: S608 - mogrified values
+        )
+    floor_seconds = time.perf_counter() - started
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_store")
+    env.invalidate_all()
+
+    # the naive ORM way: per event, find the shipment, look for the event, create, update
+    naive_refs = refs[len(ours_refs) :]
+    naive = parsers.parse_own_json(json.loads(own_json(naive_refs, per_ref)))[:naive_events]
+    status_map.normalise(naive, carrier._code_map())
+    Shipment, Event = env["logistics.shipment"], env["logistics.shipment.event"]
+    milestones = {c.code: c.milestone for c in env["logistics.status.category"].search([])}
+    started = time.perf_counter()
+    for event in naive:
+        shipment = Shipment.search(
+            [("carrier_id", "=", carrier.id), ("tracking_ref", "=", event.refs[0])], limit=1
+        )
+        identity = event.identity(event.refs[0])
+        if Event.search_count([("shipment_id", "=", shipment.id), ("identity", "=", identity)]):
+            continue
+        Event.create(
+            {
+                "shipment_id": shipment.id,
+                "identity": identity,
+                "event_time": utc_naive(event.event_time),
+                "raw_code": event.raw_code,
+                "milestone": milestones.get(event.category),
+                "source": "webhook",
+            }
+        )
+    env.flush_all()
+    naive_seconds = time.perf_counter() - started
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_store")
+    env.invalidate_all()
+    return {
+        "events": len(events),
+        "stored": stored,
+        "shipments": len(ours_refs),
+        "batch": batch,
+        "ours_seconds": ours_seconds,
+        "replay_seconds": replay_seconds,
+        "floor_seconds": floor_seconds,
+        "naive_events": len(naive),
+        "naive_seconds": naive_seconds,
+    }
+
+
+def webhook_setup(env, shipments, secret):
+    webhook_cleanup(env)
+    carrier = env["logistics.carrier"].create(
+        {
+            "name": "Bench webhook",
+            "code": "bench-hook",
+            "connector": "json",
+            "webhook_secret": secret,
+        }
+    )
+    created = make_shipments(env, carrier, shipments, "WH")
+    env.cr.commit()
+    return {"refs": created.mapped("tracking_ref")}
+
+
+def webhook_cleanup(env):
+    carriers = env["logistics.carrier"].search([("code", "like", "bench-%")])
+    env["logistics.shipment"].search([("carrier_id", "in", carriers.ids)]).unlink()
+    carriers.unlink()
+    env["res.partner"].search([("name", "=like", "Bench customer %")]).unlink()
+    env.cr.commit()
+    return {}
+
+
+phase = BENCH_ARGS["phase"]  # noqa: F821 - set by odoo_shell's prelude
+if phase == "inside":
+    result = {
+        "parse": parse_bench(BENCH_ARGS["parse_events"]),  # noqa: F821
+        "store": store_bench(
+            env,  # noqa: F821 - odoo shell's environment
+            BENCH_ARGS["store_events"],  # noqa: F821
+            BENCH_ARGS["batch"],  # noqa: F821
+            BENCH_ARGS["naive_events"],  # noqa: F821
+        ),
+    }
+    env.cr.rollback()  # noqa: F821
+elif phase == "webhook_setup":
+    result = webhook_setup(env, BENCH_ARGS["shipments"], BENCH_ARGS["secret"])  # noqa: F821
+else:
+    result = webhook_cleanup(env)  # noqa: F821
+bench_result(result)  # noqa: F821
