@@ -102,3 +102,11 @@ class TestShipmentClaim(TransactionCase, ComplaintFixtures):
         self.assertAlmostEqual(values[self.customer.id]["current_complaints"], 0.5)
         self.assertNotIn("current_complaints", values.get(lone.id, {}))
         self.assertIn("current_complaints", policy._engine_weights()[0])
+
+    def test_complaint_rate_on_the_customer(self):
+        for index in range(3):
+            self._shipment(f"YX3{index:05d}")
+        self._complaint()
+        # 1 complaint, 4 shipments in the window
+        self.assertAlmostEqual(self.customer.complaint_rate, 25.0)
+        self.assertEqual(self.other_customer.complaint_rate, 0.0)
