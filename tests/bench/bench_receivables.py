@@ -83,5 +83,23 @@ def main():
     return r
 
 
+def summary(r):
+    """Rows for run_all's table: (benchmark, ours, compared with, ratio)."""
+    compared = f"raw SQL {r['sql_s']:.2f} s"
+    ratio = f"{r['ours_s'] / r['sql_s']:.1f}x SQL"
+    if "oca_s" in r:
+        compared += f"; OCA {r['oca_s']:.1f} s"
+        ratio += f"; {r['oca_s'] / r['ours_s']:.0f}x faster than OCA"
+    return [
+        (
+            f"month-end snapshot, {r['receivable_lines']:,} receivable lines",
+            f"{r['ours_s']:.2f} s",
+            compared,
+            ratio + f"; ties out: {r['tie_out_ok']}",
+        ),
+        ("month-end XLSX export", f"{r['xlsx_s']:.2f} s", "", ""),
+    ]
+
+
 if __name__ == "__main__":
     main()

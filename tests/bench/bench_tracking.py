@@ -185,8 +185,40 @@ def main():
         f"({w['stored']:,} stored): median {w['median_ms']:.0f} ms, p90 {w['p90_ms']:.0f} ms, "
         f"max {w['max_ms']:.0f} ms (target median 200 ms)"
     )
-    return 0
+    r["webhook"] = w
+    return r
+
+
+def summary(r):
+    """Rows for run_all's table: (benchmark, ours, compared with, ratio)."""
+    s, w = r["store"], r["webhook"]
+    rows = [
+        (
+            f"parse + normalise ({kind})",
+            f"{p['per_second']:,.0f} events/s",
+            f"bare parser {p['events'] / p['floor_seconds']:,.0f} /s; target 20,000",
+            f"{p['per_second'] / 20000:.1f}x target",
+        )
+        for kind, p in r["parse"].items()
+    ]
+    ours_rate = s["events"] / s["ours_seconds"]
+    naive_rate = s["naive_events"] / s["naive_seconds"]
+    rows += [
+        (
+            "store events, batches of 1,000",
+            f"{ours_rate:,.0f} events/s",
+            f"naive ORM {naive_rate:,.0f} /s; bare INSERT {s['events'] / s['floor_seconds']:,.0f} /s",
+            f"{ours_rate / naive_rate:.0f}x naive; {s['ours_seconds'] / s['floor_seconds']:.1f}x SQL",
+        ),
+        (
+            "webhook, 100-event body, end to end",
+            f"median {w['median_ms']:.0f} ms",
+            "target 200 ms",
+            f"p90 {w['p90_ms']:.0f} ms",
+        ),
+    ]
+    return rows
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -5,7 +5,8 @@
 
 Make the database first with make_ledger.py (README.md here).  Each benchmark
 prints its own wall times and ratios; a benchmark script is any
-``bench_*.py`` here with a ``main()``.
+``bench_*.py`` here with a ``main()`` (and a ``summary(result)`` giving its rows of
+the one-page table printed at the end).
 """
 
 import argparse
@@ -29,12 +30,27 @@ def main():
     if not odoo_shell.database_exists(args.db):
         print(f"No database {args.db}: make it with tests/bench/make_ledger.py (see its README).")
         return 1
+    rows = []
     for path in sorted(HERE.glob("bench_*.py")):
         module = importlib.import_module(path.stem)
         sys.argv = [str(path), "--db", args.db]
         print(f"== {path.name}")
-        module.main()
+        result = module.main()
+        if hasattr(module, "summary"):
+            rows += module.summary(result)
+    print_table(rows)
     return 0
+
+
+def print_table(rows):
+    """One page: every benchmark's figure, what it is compared with, and the ratio."""
+    head = ("benchmark", "ours", "compared with", "ratio")
+    widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(4)]
+    print()
+    print(" | ".join(cell.ljust(width) for cell, width in zip(head, widths)))
+    print("-+-".join("-" * width for width in widths))
+    for row in rows:
+        print(" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
 
 
 if __name__ == "__main__":
