@@ -18,11 +18,28 @@
         "views/logistics_carrier_views.xml",
         "views/res_partner_views.xml",
         "views/logistics_shipment_portal_templates.xml",
+        # complaints (R-COMP)
+        "data/logistics_complaint_data.xml",
+        "data/mail_template_complaint_data.xml",
+        "views/logistics_complaint_views.xml",
+        "views/logistics_complaint_config_views.xml",
+        "views/res_partner_complaint_views.xml",
+        "views/logistics_complaint_portal_templates.xml",
+        "views/logistics_shipment_claim_views.xml",
+        # menus last: they reference the actions above
         "views/menus.xml",
     ],
     "demo": [
         "demo/logistics_crm_demo.xml",
+        # complaints (R-COMP), after the shipments they refer to
+        "demo/logistics_complaint_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            # complaints (R-COMP)
+            "logistics_crm/static/tests/tours/logistics_complaint_tour.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -8,3 +8,13 @@ from . import res_partner
 from . import sale_order
 from . import account_move
 from . import logistics_crm_demo
+
+# complaints (R-COMP)
+from . import logistics_complaint
+from . import logistics_complaint_category
+from . import logistics_complaint_root_cause
+from . import logistics_complaint_sla
+from . import logistics_complaint_survey
+from . import res_partner_complaint
+from . import logistics_shipment_claim
+from . import logistics_complaint_demo

@@ -7,3 +7,9 @@ from . import test_shipment_notifications
 from . import test_shipment_portal
 from . import test_shipment_kpis
 from . import test_shipment_sale_order
+
+# complaints (R-COMP)
+from . import test_complaint_flow
+from . import test_complaint_portal
+from . import test_complaint_sla
+from . import test_shipment_claim

@@ -63,3 +63,16 @@ class TestMenus(TransactionCase):
 
     def test_plain_employee_sees_nothing(self):
         self.assertFalse(any(self._visible(self.employee).values()))
+
+    def test_complaint_menus(self):
+        menus = self.env["ir.ui.menu"]
+
+        def visible(user, xmlid):
+            menu = self.env.ref(f"logistics_crm.{xmlid}")
+            return menu.id in menus.with_user(user)._visible_menu_ids()
+
+        for xmlid in ("complaints_menu", "complaints_all_menu", "complaints_analysis_menu"):
+            self.assertTrue(visible(self.logistics_user, xmlid), xmlid)
+            self.assertFalse(visible(self.credit_controller, xmlid), xmlid)
+        self.assertFalse(visible(self.logistics_user, "configuration_complaint_sla_menu"))
+        self.assertTrue(visible(self.logistics_manager, "configuration_complaint_sla_menu"))
