@@ -15,6 +15,7 @@
         "data/customer_tier_policy_data.xml",
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_360_views.xml",
         "views/customer_tier_policy_views.xml",
         "data/receivable_statement_data.xml",
         "report/receivable_statement_templates.xml",

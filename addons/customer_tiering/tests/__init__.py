@@ -6,3 +6,4 @@ from . import test_translations
 from . import test_receivable_snapshot
 from . import test_receivable_statement
 from . import test_receivable_collection
+from . import test_customer_360
