@@ -1,7 +1,7 @@
 {
     "name": "Logistics CRM",
     "summary": "Shipments, tracking, complaints and tier SLAs for a logistics provider",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "Logistics CRM Contributors",
     "website": "https://github.com/logistics-crm/odoo-logistics-crm",
@@ -26,6 +26,9 @@
         "views/res_partner_complaint_views.xml",
         "views/logistics_complaint_portal_templates.xml",
         "views/logistics_shipment_claim_views.xml",
+        # dashboards (issue 8)
+        "report/logistics_service_report_views.xml",
+        "views/dashboard_views.xml",
         # menus last: they reference the actions above
         "views/menus.xml",
     ],

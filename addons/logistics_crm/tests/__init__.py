@@ -13,3 +13,6 @@ from . import test_complaint_flow
 from . import test_complaint_portal
 from . import test_complaint_sla
 from . import test_shipment_claim
+
+# dashboards (issue 8)
+from . import test_service_report

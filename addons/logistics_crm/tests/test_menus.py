@@ -76,3 +76,44 @@ class TestMenus(TransactionCase):
             self.assertFalse(visible(self.credit_controller, xmlid), xmlid)
         self.assertFalse(visible(self.logistics_user, "configuration_complaint_sla_menu"))
         self.assertTrue(visible(self.logistics_manager, "configuration_complaint_sla_menu"))
+
+    def test_dashboard_menus(self):
+        account_manager = new_test_user(
+            self.env, login="lc_account_manager", groups="customer_tiering.group_account_manager"
+        )
+        entries = (
+            "dashboards_menu",
+            "dashboards_service_menu",
+            "dashboards_customer_value_menu",
+            "dashboards_churn_menu",
+            "dashboards_rising_menu",
+            "dashboards_receivables_menu",
+        )
+
+        def visible(user):
+            menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            return {x for x in entries if self.env.ref(f"logistics_crm.{x}").id in menus}
+
+        self.assertEqual(
+            visible(self.logistics_user),
+            {
+                "dashboards_menu",
+                "dashboards_service_menu",
+                "dashboards_customer_value_menu",
+                "dashboards_rising_menu",
+            },
+        )
+        self.assertEqual(
+            visible(account_manager),
+            {
+                "dashboards_menu",
+                "dashboards_service_menu",
+                "dashboards_customer_value_menu",
+                "dashboards_churn_menu",
+                "dashboards_rising_menu",
+            },
+        )
+        self.assertEqual(
+            visible(self.credit_controller), {"dashboards_menu", "dashboards_receivables_menu"}
+        )
+        self.assertFalse(visible(self.employee))
