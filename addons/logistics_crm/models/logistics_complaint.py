@@ -29,6 +29,12 @@ CHANNELS = [
     ("tracking", "Carrier Tracking"),
 ]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+# survey bands (R-COMP-6): above 4.5, 4 to 4.5, below 4
+SATISFACTION_BANDS = [
+    ("satisfied", "Satisfied"),
+    ("shortcomings", "Satisfied with Shortcomings"),
+    ("dissatisfied", "Dissatisfied"),
+]
 # RATER model of service quality (R-COMP-5)
 RATER_DIMENSIONS = [
     ("reliability", "Reliability"),
@@ -196,7 +202,7 @@ class LogisticsComplaint(models.Model):
         compute="_compute_satisfaction", store=True, aggregator="avg", digits=(3, 2)
     )
     satisfaction_band = fields.Selection(
-        "_selection_satisfaction_band", compute="_compute_satisfaction", store=True
+        SATISFACTION_BANDS, compute="_compute_satisfaction", store=True
     )
 
     _sql_constraints = [
@@ -218,9 +224,6 @@ class LogisticsComplaint(models.Model):
     @api.model
     def _group_expand_stage(self, stages, domain):
         return [key for key, _label in self._fields["stage"].selection]
-
-    def _selection_satisfaction_band(self):
-        return self.env["logistics.complaint.survey"]._fields["band"].selection
 
     @api.depends("category_id")
     def _compute_is_claim(self):

@@ -1,14 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .logistics_complaint import RATER_DIMENSIONS
+from .logistics_complaint import RATER_DIMENSIONS, SATISFACTION_BANDS
 
 # satisfaction bands of R-COMP-6 (002 §4.1.3)
-SATISFACTION_BANDS = [
-    ("satisfied", "Satisfied"),
-    ("shortcomings", "Satisfied with Shortcomings"),
-    ("dissatisfied", "Dissatisfied"),
-]
 SCORE_FIELDS = ["overall_score"] + [f"{key}_score" for key, _label in RATER_DIMENSIONS]
 
 
