@@ -41,6 +41,7 @@
         "web.assets_tests": [
             # complaints (R-COMP)
             "logistics_crm/static/tests/tours/logistics_complaint_tour.js",
+            "logistics_crm/static/tests/tours/logistics_story_tour.js",
         ],
     },
     "installable": True,

@@ -16,3 +16,4 @@ from . import test_shipment_claim
 
 # dashboards (issue 8)
 from . import test_service_report
+from . import test_story_tour
