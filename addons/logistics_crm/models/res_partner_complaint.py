@@ -8,6 +8,11 @@ class ResPartner(models.Model):
 
     complaint_ids = fields.One2many("logistics.complaint", "partner_id", string="Complaints")
     complaint_count = fields.Integer(compute="_compute_complaint_figures")
+    complaint_open_count = fields.Integer(
+        string="Open Complaints",
+        compute="_compute_complaint_figures",
+        help="Complaints neither closed nor rejected.",
+    )
     complaint_satisfaction = fields.Float(
         string="Satisfaction",
         compute="_compute_complaint_figures",
@@ -25,10 +30,14 @@ class ResPartner(models.Model):
         commercial = self.commercial_partner_id
         groups = self.env["logistics.complaint"]._read_group(
             [("partner_id", "in", commercial.ids)],
-            ["partner_id"],
+            ["partner_id", "stage"],
             ["__count"],
         )
-        counts = {partner.id: count for partner, count in groups}
+        counts, open_counts = {}, {}
+        for partner, stage, count in groups:
+            counts[partner.id] = counts.get(partner.id, 0) + count
+            if stage not in ("closed", "rejected"):
+                open_counts[partner.id] = open_counts.get(partner.id, 0) + count
         # the average ignores complaints without an answer
         answered = self.env["logistics.complaint"]._read_group(
             [("partner_id", "in", commercial.ids), ("survey_ids", "!=", False)],
@@ -39,6 +48,7 @@ class ResPartner(models.Model):
         for partner in self:
             pid = partner.commercial_partner_id.id
             partner.complaint_count = counts.get(pid, 0)
+            partner.complaint_open_count = open_counts.get(pid, 0)
             partner.complaint_satisfaction = averages.get(pid) or 0.0
 
     @api.depends_context("company")

@@ -86,12 +86,14 @@ class TestStoryTour(LogisticsCommon, HttpCase):
         self.assertRecordValues(self.rising, [{"customer_tier": "gold", "tier_rising": True}])
         self.assertTrue(self.order.credit_on_hold)
         self.assertEqual(self.late.health, "late")
+        self.assertEqual(self.rising.complaint_open_count, 1)
         self.start_tour(
             f"/odoo/res.partner/{self.rising.id}", "logistics_story_tour", login="story_lead"
         )
         self.assertEqual(self.order.state, "sale")
         self.assertEqual(self.order.credit_release_user_id, self.story_user)
         self.assertEqual(self.complaint.stage, "closed")
+        self.assertRecordValues(self.rising, [{"complaint_open_count": 0, "complaint_count": 1}])
         self.assertEqual(self.snapshot.state, "closed")
         self.assertTrue(self.snapshot.tie_out_ok)
         # the customer answers the survey from the e-mailed link
