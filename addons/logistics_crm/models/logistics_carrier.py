@@ -148,24 +148,34 @@ class LogisticsCarrier(models.Model):
         )
 
     def _remap_events(self, lines):
-        """Events stored under the given codes take their (new) category and milestone."""
-        events = self.env["logistics.shipment.event"].sudo()
-        for line in lines:
-            events |= events.search(
-                [("carrier_id", "=", line.carrier_id.id), ("raw_code", "=", line.raw_code)]
+        """Stored events follow the edited map, through the lookup new events go through.
+
+        A line may be a fallback (``|damaged``, ``InTransit``), so every stored code
+        whose lookup can reach an edited line is looked up again.
+        """
+        milestones, category_ids = self._category_maps()
+        Event = self.env["logistics.shipment.event"].sudo()
+        touched = Event
+        for carrier in lines.carrier_id:
+            code_map = carrier._code_map()
+            edited = set(
+                lines.filtered(lambda line, c=carrier: line.carrier_id == c).mapped("raw_code")
             )
-        for line in lines:
-            line_events = events.filtered(
-                lambda e, line=line: e.carrier_id == line.carrier_id and e.raw_code == line.raw_code
-            )
-            line_events.write(
-                {
-                    "category_id": line.category_id.id,
-                    "milestone": line.category_id.milestone,
-                    "is_mapped": bool(line.category_id),
-                }
-            )
-        events.shipment_id._refresh_from_events()
+            stored = Event._read_group([("carrier_id", "=", carrier.id)], ["raw_code"])
+            for (code,) in stored:
+                if not edited.intersection(status_map.candidate_codes(code)):
+                    continue
+                category = status_map.lookup(code, code_map)
+                events = Event.search([("carrier_id", "=", carrier.id), ("raw_code", "=", code)])
+                events.write(
+                    {
+                        "category_id": category_ids.get(category, False),
+                        "milestone": milestones.get(category) or False,
+                        "is_mapped": bool(category),
+                    }
+                )
+                touched |= events
+        touched.shipment_id._refresh_from_events()
 
     # -- ingestion (webhook and polling) ----------------------------------------------
 
@@ -232,6 +242,8 @@ class LogisticsCarrier(models.Model):
             return {}
         if shipments is not None:
             return {s.tracking_ref: s.id for s in shipments if s.tracking_ref in refs}
+        # the query reads the table: a number just typed in must be there
+        self.env["logistics.shipment"].flush_model(["carrier_id", "tracking_ref"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT tracking_ref, id FROM logistics_shipment"

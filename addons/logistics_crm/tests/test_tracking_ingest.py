@@ -119,6 +119,23 @@ class TestTrackingIngest(LogisticsCommon):
         self.assertEqual((counts["stored"], counts["unmatched"]), (1, 1))
         self.assertEqual(rail.milestone, "in_transit")
 
+    def test_editing_a_fallback_line_remaps_the_events_it_reaches(self):
+        shipment = self._shipment("SSCC-9", carrier=self.epcis_carrier)
+        body = (
+            b'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2"><EPCISBody><EventList>'
+            b"<ObjectEvent><eventTime>2026-05-06T10:00:00+08:00</eventTime>"
+            b"<epcList><epc>SSCC-9</epc></epcList>"
+            b"<bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>"
+            b"<disposition>urn:epcglobal:cbv:disp:in_progress</disposition></ObjectEvent>"
+            b"</EventList></EPCISBody></epcis:EPCISDocument>"
+        )
+        self.epcis_carrier._ingest_body(body, "webhook")
+        self.assertEqual(shipment.milestone, "delivered")  # through the "receiving|" line
+        line = self.epcis_carrier.status_ids.filtered(lambda s: s.raw_code == "receiving|")
+        line.category_id = self.env.ref("logistics_crm.status_category_transit")
+        self.assertEqual(shipment.event_ids.milestone, "in_transit")
+        self.assertEqual(shipment.milestone, "in_transit")
+
     def test_exception_gives_the_account_manager_an_activity(self):
         shipment = self._shipment("SF105")
         self.carrier._ingest_body(self._body(self._event("SF105", "DAMAGED", 1)), "webhook")

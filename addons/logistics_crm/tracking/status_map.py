@@ -95,6 +95,15 @@ def candidate_codes(raw_code):
     return candidates
 
 
+def lookup(raw_code, code_map):
+    """The category a raw code means under ``code_map``, or None (unknown or unmapped)."""
+    for key in candidate_codes(raw_code):
+        category = code_map.get(key)
+        if category:
+            return category
+    return None
+
+
 def normalise(events, code_map, categories=None):
     """Set ``category``, ``milestone`` and ``mapped`` on each event, in place.
 
@@ -106,12 +115,7 @@ def normalise(events, code_map, categories=None):
     for event in events:
         code = event.raw_code
         if code not in cache:
-            category = None
-            for key in candidate_codes(code):
-                category = code_map.get(key)
-                if category:
-                    break
-            cache[code] = category
+            cache[code] = lookup(code, code_map)
         category = cache[code]
         if category is None:
             event.category, event.milestone, event.mapped = None, None, False
