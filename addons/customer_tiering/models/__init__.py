@@ -3,7 +3,11 @@ from . import customer_tier_history
 from . import customer_tier_policy
 from . import customer_credit_grade
 from . import customer_credit_review
+from . import customer_credit_writeoff
 from . import sale_order
+from . import sale_order_credit_release
+from . import sale_order_line
+from . import payment_transaction
 from . import customer_tiering_demo
 from . import receivable_snapshot
 from . import receivable_snapshot_line

@@ -61,6 +61,17 @@ class CustomerCreditReview(models.Model):
     amount = fields.Monetary(help="Amount released or written off.")
     notes = fields.Text()
 
+    def write(self, vals):
+        # a decided review is the record of a decision: a correction is a new review
+        if not self.env.su and self.filtered(lambda review: review.state == "done"):
+            raise UserError(self.env._("A decided credit review cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        if not self.env.su and self.filtered(lambda review: review.state == "done"):
+            raise UserError(self.env._("A decided credit review cannot be deleted."))
+
     @api.model
     def _check_credit_controller(self):
         if not (self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")):
@@ -77,7 +88,7 @@ class CustomerCreditReview(models.Model):
             if review.payment_term_id:
                 values["property_payment_term_id"] = review.payment_term_id.id
             partner.write(values)
-            review.state = "done"
+            review.write({"state": "done", "reviewer_id": self.env.uid})
             partner.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(

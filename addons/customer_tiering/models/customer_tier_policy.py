@@ -240,6 +240,7 @@ class CustomerTierPolicy(models.Model):
 
     def action_recompute(self):
         self.ensure_one()
+        self.env["res.partner"]._check_grading_rights()
         stats = self.env["res.partner"].with_company(self.company_id)._recompute_customer_tiers()
         return {
             "type": "ir.actions.client",

@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import aging, receivables
@@ -224,13 +224,21 @@ class ReceivableSnapshot(models.Model):
 
     # -- actions ----------------------------------------------------------------
 
+    @api.model
+    def _check_credit_controller(self):
+        """Month end writes with raw SQL: credit controllers only, whoever can read it."""
+        if not (self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")):
+            raise AccessError(self.env._("Only a credit controller can run the month end."))
+
     def action_compute(self):
+        self._check_credit_controller()
         for snapshot in self:
             snapshot._check_not_closed()
             snapshot._compute_snapshot()
         return True
 
     def action_close(self):
+        self._check_credit_controller()
         for snapshot in self:
             if snapshot.state != "computed":
                 raise UserError(self.env._("Only a computed snapshot can be closed."))
@@ -238,6 +246,7 @@ class ReceivableSnapshot(models.Model):
         return True
 
     def action_reset_draft(self):
+        self._check_credit_controller()
         self._check_not_closed()
         if self.statement_ids.filtered(lambda s: s.state != "draft"):
             raise UserError(self.env._("Statements of this snapshot were already sent."))
@@ -248,6 +257,7 @@ class ReceivableSnapshot(models.Model):
 
     def action_check_tie_out(self):
         """Compare the stored lines with the ledger as it is now (backdated entries show)."""
+        self._check_credit_controller()
         for snapshot in self:
             ledger = snapshot._ledger_balance()
             difference, ties = receivables.tie_out(snapshot.total_closing, ledger)
@@ -275,6 +285,7 @@ class ReceivableSnapshot(models.Model):
 
     def action_create_collection_plan(self):
         """Year-end collection plan (R-AR-5): a target per overdue customer."""
+        self._check_credit_controller()
         self.ensure_one()
         if self.state == "draft":
             raise UserError(self.env._("Compute the snapshot first."))
@@ -291,12 +302,14 @@ class ReceivableSnapshot(models.Model):
 
     def action_generate_statements(self):
         """A statement for every customer with a balance or movements (R-AR-3)."""
+        self._check_credit_controller()
         self.ensure_one()
         self.env["receivable.statement"]._generate_for_snapshot(self)
         return self.action_open_statements()
 
     def action_send_statements(self):
         """Email every statement not yet answered to its customer, in one batch."""
+        self._check_credit_controller()
         self.ensure_one()
         statements = self.statement_ids.filtered(lambda s: s.state == "draft")
         if not statements:

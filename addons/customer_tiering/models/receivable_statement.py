@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import receivables
@@ -182,6 +182,8 @@ class ReceivableStatement(models.Model):
 
     def action_send(self):
         """Email the statements (PDF attached) to each customer's invoicing contact."""
+        if not (self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")):
+            raise AccessError(self.env._("Only a credit controller sends statements."))
         template = self.env.ref("customer_tiering.mail_template_receivable_statement")
         to_send = self.filtered(lambda s: s.state in ("draft", "sent"))
         if not to_send:
@@ -204,6 +206,9 @@ class ReceivableStatement(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
+        # the workbook is stored as an attachment: staff only, customers print the PDF
+        if not self.env.user._is_internal():
+            raise AccessError(self.env._("Statements are exported by staff."))
         workbooks = self.env["receivable.snapshot.xlsx"]
         return workbooks._download(
             self, f"{self._get_report_base_filename()}.xlsx", workbooks._statement_workbook(self)

@@ -11,6 +11,7 @@ from odoo.tools import SQL
 from ..engine import activity, credit, scoring
 from .customer_credit_grade import GRADE_SELECTION
 from .customer_tier_history import TIER_SELECTION
+from .sale_order import ORDER_OPEN_AMOUNT
 
 # who reads a customer's receivables on its form: finance and the account managers
 RECEIVABLE_GROUPS = (
@@ -72,8 +73,25 @@ FLOAT_RESULTS = (
 )
 # Only a sales manager decides these by hand (R-TIER-5).
 OVERRIDE_FIELDS = frozenset({"customer_tier", "tier_locked", "tier_lock_reason"})
-# Deciding on credit is a right of its own (R-CRED-3).
-CREDIT_DECISION_FIELDS = frozenset({"credit_limit", "use_partner_credit_limit"})
+# Credit decisions and ratings: written by credit controllers or by the nightly
+# pass only, whoever else may edit the contact.
+CREDIT_DECISION_FIELDS = frozenset(
+    {
+        "credit_limit",
+        "use_partner_credit_limit",
+        "credit_score",
+        "credit_grade",
+        "credit_paydex",
+        "credit_dso",
+        "credit_overdue_share",
+        "credit_suggested_limit",
+        "credit_breakdown",
+        "credit_review_due",
+    }
+)
+# Fields that move a contact to another commercial entity, and so its orders
+# to another customer's exposure.
+COMMERCIAL_FIELDS = frozenset({"parent_id", "is_company", "commercial_partner_id"})
 
 
 class ResPartner(models.Model):
@@ -335,11 +353,11 @@ class ResPartner(models.Model):
             ._read_group(
                 [
                     ("company_id", "=", self.env.company.id),
-                    ("partner_id", "child_of", self.commercial_partner_id.ids),
+                    ("partner_invoice_id", "child_of", self.commercial_partner_id.ids),
                     ("state", "in", ("draft", "sent")),
                     ("credit_on_hold", "=", True),
                 ],
-                ["partner_id"],
+                ["partner_invoice_id"],
                 ["__count"],
             )
         )
@@ -453,14 +471,60 @@ class ResPartner(models.Model):
 
     # -- CRUD -----------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
+        for vals in vals_list:
+            self._check_decision_rights({key for key, value in vals.items() if value} | defaults)
+        return super().create(vals_list)
+
     def write(self, vals):
-        if OVERRIDE_FIELDS & set(vals) and not self._can_override_tier():
+        self._check_decision_rights(set(vals))
+        before = {}
+        if COMMERCIAL_FIELDS & set(vals) and not self._can_decide_credit():
+            # read before the write: moving a contact also syncs commercial fields
+            controlled = self.commercial_partner_id._under_credit_control()
+            before = {partner.id: partner.commercial_partner_id for partner in self}
+        result = super().write(vals)
+        if before:
+            moved = self.filtered(lambda p: p.commercial_partner_id != before[p.id])
+            left = {before[p.id] for p in moved} & set(controlled)
+            if left:
+                raise AccessError(
+                    self.env._(
+                        "%(customer)s is under credit control: only a credit controller "
+                        "can move it or its contacts to another company.",
+                        customer=", ".join(p.display_name for p in left),
+                    )
+                )
+        return result
+
+    def _check_decision_rights(self, names):
+        if OVERRIDE_FIELDS & names and not self._can_override_tier():
             raise AccessError(self.env._("Only a sales manager can set a customer's tier by hand."))
-        if CREDIT_DECISION_FIELDS & set(vals) and not self._can_decide_credit():
+        if CREDIT_DECISION_FIELDS & names and not self._can_decide_credit():
             raise AccessError(
                 self.env._("Only a credit controller can change a customer's credit limit.")
             )
-        return super().write(vals)
+
+    def _under_credit_control(self):
+        """The partners of ``self`` with a limit or a blocking grade in any company."""
+        controlled = self.browse()
+        for company in self.env["res.company"].sudo().search([]):
+            grades = self.env["customer.tier.policy"]._for_company(company)._credit_grades()
+            # the limit and grade are finance's fields: read them whoever edits
+            for partner in self.with_company(company).sudo():
+                grade = grades.get(partner.credit_grade)
+                if partner.credit_limit > 0 or (grade and grade.block_sales):
+                    controlled |= partner
+        return controlled.with_env(self.env)
+
+    @api.model
+    def _check_grading_rights(self):
+        """Grading runs raw SQL as the system: account managers and finance only."""
+        groups = ("customer_tiering.group_account_manager", "customer_tiering.group_credit_controller")
+        if not (self.env.su or any(self.env.user.has_group(group) for group in groups)):
+            raise AccessError(self.env._("Only account managers and credit controllers grade customers."))
 
     def _can_decide_credit(self):
         return self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")
@@ -490,7 +554,7 @@ class ResPartner(models.Model):
             "customer_tiering.sale_order_held_action",
             [
                 ("credit_on_hold", "=", True),
-                ("partner_id", "child_of", self.commercial_partner_id.ids),
+                ("partner_invoice_id", "child_of", self.commercial_partner_id.ids),
             ],
         )
 
@@ -515,6 +579,7 @@ class ResPartner(models.Model):
 
     def action_recompute_tier(self):
         """Recompute only these customers, now (the button on the form)."""
+        self._check_grading_rights()
         stats = self.with_company(self.env.company)._recompute_customer_tiers(partner_ids=self.ids)
         policy = self.env["customer.tier.policy"]._for_company(self.env.company)
         return {
@@ -1249,7 +1314,8 @@ class ResPartner(models.Model):
     def _credit_exposure(self, partners):
         """Extension hook: exposure per commercial partner id, in company currency.
 
-        Open receivables + confirmed but uninvoiced sales + draft invoices.
+        Open receivables + confirmed but uninvoiced sales + draft invoices, each
+        counted for the customer that owes it (an order's invoice address).
         ``logistics_crm`` adds delivered, uninvoiced shipments with ``super()``.
         """
         if not partners:
@@ -1274,18 +1340,16 @@ class ResPartner(models.Model):
                    AND m.state = 'draft' AND m.move_type IN ('out_invoice', 'out_refund')
                  GROUP BY m.commercial_partner_id
                 UNION ALL
-                SELECT rp.commercial_partner_id,
-                       SUM(sol.price_total
-                           * GREATEST(1 - sol.qty_invoiced / NULLIF(sol.product_uom_qty, 0), 0)
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                SELECT rp.commercial_partner_id, SUM(%(order_open_amount)s)
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_partner rp ON rp.id = so.partner_id
+                  JOIN res_partner rp ON rp.id = COALESCE(so.partner_invoice_id, so.partner_id)
                  WHERE so.company_id = %(company)s AND so.state = 'sale'
                    AND rp.commercial_partner_id = ANY(%(ids)s)
                    AND sol.display_type IS NULL AND sol.product_uom_qty > 0
                  GROUP BY rp.commercial_partner_id
                 """,
+                order_open_amount=ORDER_OPEN_AMOUNT,
                 **params,
             )
         ):

@@ -179,7 +179,7 @@ class TestCreditHold(CustomerTieringCommon):
             self.customer,
             [{"sales_ordered_total": 500, "sales_invoiced_total": 0, "sales_paid_total": 0}],
         )
-        self.assertRecordValues(order, [{"amount_invoiced_posted": 0, "amount_paid": 0}])
+        self.assertRecordValues(order, [{"amount_invoiced_posted": 0, "amount_invoiced_paid": 0}])
         with self.assertRaises(UserError):
             self._order(quantity=6).action_confirm()
 
@@ -198,11 +198,8 @@ class TestCreditHold(CustomerTieringCommon):
         copy = order.copy()
         with self.assertRaises(UserError):
             copy.action_confirm()
-        # a bigger order is not covered by the release
-        order.order_line.product_uom_qty = 60
-        with self.assertRaises(UserError):
-            order.action_confirm()
-        order.order_line.product_uom_qty = 50
+        # a smaller order is still covered; any increase voids the release
+        order.order_line.product_uom_qty = 40
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertTrue(
@@ -212,6 +209,7 @@ class TestCreditHold(CustomerTieringCommon):
             [("partner_id", "=", self.customer.id), ("origin", "=", "release")]
         )
         self.assertRecordValues(released, [{"amount": 5_000}])
+        self.assertRecordValues(order.credit_release_ids, [{"amount": 5_000, "used": True}])
         # once used, cancelling and confirming again needs a new release
         order.with_user(self.salesperson)._action_cancel()
         order.action_draft()
@@ -251,19 +249,62 @@ class TestBadDebtWriteoff(CustomerTieringCommon):
             "reason": "Customer declared bankrupt; court notice attached.",
         }
 
-    def test_needs_both_rights(self):
-        for user in (self.credit_controller, self.billing, self.salesperson):
+    def test_proposing_and_approving_are_two_people(self):
+        self.assertFalse(self.finance_manager.has_group("customer_tiering.group_credit_controller"))
+        for user in (self.finance_manager, self.billing, self.salesperson):
             with self.assertRaises(AccessError):
                 self.env["customer.credit.writeoff"].with_user(user).create(self._values())
+        writeoff = self.env["customer.credit.writeoff"].with_user(self.credit_controller)
+        writeoff = writeoff.create(self._values())
+        with self.assertRaises(AccessError):
+            writeoff.action_approve()  # not before it is proposed, and never by a controller
+        writeoff.action_propose()
+        with self.assertRaises(AccessError):
+            writeoff.action_approve()
+        # a controller who is also an accounting manager still cannot approve his own
+        self.credit_controller.groups_id += self.env.ref("account.group_account_manager")
+        with self.assertRaisesRegex(AccessError, "proposed"):
+            writeoff.action_approve()
+        with self.assertRaises(UserError):
+            writeoff.write({"reason": "changed after proposing"})
+        self.assertEqual(self.invoice.payment_state, "not_paid")
 
     def test_write_off_settles_the_invoice_and_marks_the_credit_file(self):
-        wizard = (
+        writeoff = (
             self.env["customer.credit.writeoff"]
-            .with_user(self.finance_manager)
+            .with_user(self.credit_controller)
             .create(self._values())
         )
-        self.assertAlmostEqual(wizard.amount, 3_000)
-        wizard.action_write_off()
+        self.assertAlmostEqual(writeoff.amount, 3_000)
+        writeoff.action_propose()
+        writeoff.with_user(self.finance_manager).action_approve()
         self.assertEqual(self.invoice.payment_state, "paid")
+        self.assertRecordValues(
+            writeoff,
+            [
+                {
+                    "state": "approved",
+                    "proposer_id": self.credit_controller.id,
+                    "approver_id": self.finance_manager.id,
+                }
+            ],
+        )
         review = self.env["customer.credit.review"].search([("partner_id", "=", self.customer.id)])
         self.assertRecordValues(review, [{"origin": "write_off", "amount": 3_000}])
+        # a decided review is the record of a decision
+        with self.assertRaises(UserError):
+            review.with_user(self.credit_controller).write({"amount": 1})
+        with self.assertRaises(UserError):
+            review.with_user(self.credit_controller).unlink()
+
+    def test_server_checks_the_invoices(self):
+        stranger = self._customer("Someone Else")
+        foreign = self._invoices(stranger, [("2025-06-01", 700)])
+        paid = self._invoices(self.customer, [("2025-07-01", 500)])
+        self._pay(paid, "2025-07-02")
+        writeoffs = self.env["customer.credit.writeoff"].with_user(self.credit_controller)
+        for invoices in (foreign, paid, self.invoice | foreign):
+            writeoff = writeoffs.create({**self._values(), "invoice_ids": [Command.set(invoices.ids)]})
+            with self.assertRaises(UserError):
+                writeoff.action_propose()
+        self.assertEqual(foreign.payment_state, "not_paid")

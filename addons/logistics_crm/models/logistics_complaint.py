@@ -4,7 +4,7 @@ import secrets
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.customer_tiering.models.customer_tier_history import TIER_SELECTION
 
@@ -139,7 +139,14 @@ class LogisticsComplaint(models.Model):
     )
     claimed_amount = fields.Monetary(tracking=True)
     accepted_amount = fields.Monetary(
-        tracking=True, help="Compensation granted; above the claim only a Logistics Manager."
+        tracking=True,
+        help="Compensation granted; above the first claimed amount only a Logistics Manager.",
+    )
+    claimed_amount_first = fields.Monetary(
+        string="First Claimed Amount",
+        readonly=True,
+        copy=False,
+        help="The claim as first recorded: raising the claim later does not raise the cap.",
     )
     credit_note_id = fields.Many2one(
         "account.move", string="Credit Note", readonly=True, copy=False, check_company=True
@@ -275,21 +282,17 @@ class LogisticsComplaint(models.Model):
             complaint.satisfaction_score = survey.score
             complaint.satisfaction_band = survey.band
 
-    @api.constrains("accepted_amount", "claimed_amount")
     def _check_accepted_amount(self):
+        """Compensation above the first claimed amount needs a Logistics Manager."""
         if self.env.su or self.env.user.has_group("logistics_crm.group_logistics_manager"):
             return
         for complaint in self:
-            if (
-                complaint.currency_id.compare_amounts(
-                    complaint.accepted_amount, complaint.claimed_amount
-                )
-                > 0
-            ):
+            cap = min(complaint.claimed_amount_first, complaint.claimed_amount)
+            if complaint.currency_id.compare_amounts(complaint.accepted_amount, cap) > 0:
                 raise ValidationError(
                     self.env._(
-                        "%(ref)s: only a Logistics Manager may accept more than the claimed "
-                        "amount.",
+                        "%(ref)s: only a Logistics Manager may accept more than the amount "
+                        "first claimed.",
                         ref=complaint.reference,
                     )
                 )
@@ -317,6 +320,8 @@ class LogisticsComplaint(models.Model):
                     sequences.with_company(company).next_by_code("logistics.complaint") or "/"
                 )
         complaints = super().create(vals_list)
+        complaints._record_first_claim()
+        complaints._check_accepted_amount()
         complaints._set_sla_deadlines()
         for complaint in complaints:
             complaint._log_on_customer(
@@ -325,12 +330,23 @@ class LogisticsComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        if "claimed_amount_first" in vals and not self.env.su:
+            raise AccessError(self.env._("The first claimed amount is recorded, not written."))
         self._move_contact_to_commercial(vals)
         result = super().write(vals)
+        if {"claimed_amount", "accepted_amount", "currency_id"} & set(vals):
+            self._record_first_claim()
+            self._check_accepted_amount()
         if "partner_id" in vals:
             # a customer corrected before the first response gets its own tier's deadlines
             self.filtered(lambda c: c.stage == "new")._set_sla_deadlines()
         return result
+
+    def _record_first_claim(self):
+        # the system records it once; nobody writes it afterwards
+        unset = self.filtered(lambda c: not c.claimed_amount_first and c.claimed_amount > 0)
+        for complaint in unset:
+            complaint.sudo().claimed_amount_first = complaint.claimed_amount
 
     def _move_contact_to_commercial(self, vals):
         """Keep the commercial entity in partner_id (record rules, reports); a person in contact."""
@@ -351,6 +367,12 @@ class LogisticsComplaint(models.Model):
 
     # -- actions: the handling steps of R-COMP-3 ------------------------------
 
+    @api.model
+    def _check_handler(self):
+        """Handling steps write with elevated rights (credit notes, e-mails): staff only."""
+        if not (self.env.su or self.env.user.has_group("logistics_crm.group_logistics_user")):
+            raise AccessError(self.env._("Only logistics staff handle complaints."))
+
     def _check_stage(self, allowed):
         for complaint in self:
             if complaint.stage not in allowed:
@@ -365,6 +387,7 @@ class LogisticsComplaint(models.Model):
 
     def action_acknowledge(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(("new",))
         if not self.user_id:
             raise UserError(self.env._("Name a handler before acknowledging the complaint."))
@@ -373,12 +396,14 @@ class LogisticsComplaint(models.Model):
 
     def action_investigate(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(("acknowledged",))
         self.stage = "investigating"
         return True
 
     def action_propose_solution(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(("acknowledged", "investigating"))
         if not (self.solution or "").strip():
             raise UserError(self.env._("Describe the solution you propose to the customer."))
@@ -388,11 +413,13 @@ class LogisticsComplaint(models.Model):
     def action_customer_confirm(self):
         """The customer accepted the solution (told us by phone, mail or the portal)."""
         self.ensure_one()
+        self._check_handler()
         self._customer_confirm(self.contact_id or self.partner_id)
         return True
 
     def action_close(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(("customer_confirmed",))
         self.write({"stage": "closed", "closed_date": fields.Datetime.now()})
         self._log_on_customer(self.env._("Complaint %(link)s closed."))
@@ -401,6 +428,7 @@ class LogisticsComplaint(models.Model):
 
     def action_reject(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(OPEN_STAGES)
         if not (self.rejection_reason or "").strip():
             raise UserError(self.env._("Say why the complaint is rejected."))
@@ -412,6 +440,7 @@ class LogisticsComplaint(models.Model):
 
     def action_reopen(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(("rejected", "solution_proposed"))
         self.write(
             {"stage": "acknowledged" if self.acknowledged_date else "new", "closed_date": False}
@@ -420,6 +449,7 @@ class LogisticsComplaint(models.Model):
 
     def action_create_credit_note(self):
         self.ensure_one()
+        self._check_handler()
         if self.credit_note_id:
             raise UserError(self.env._("This complaint already has a credit note."))
         if self.currency_id.compare_amounts(self.accepted_amount, 0.0) <= 0:
@@ -453,6 +483,7 @@ class LogisticsComplaint(models.Model):
 
     def action_send_survey(self):
         self.ensure_one()
+        self._check_handler()
         self._check_stage(("closed",))
         self._send_survey()
         return True
