@@ -166,9 +166,11 @@ class CustomerCreditWriteoff(models.Model):
                     )
                 )
         lines = self.invoice_ids.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-            and not line.reconciled
-            and not line.company_currency_id.is_zero(line.amount_residual)
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and not line.company_currency_id.is_zero(line.amount_residual)
+            )
         )
         open_invoices = lines.move_id
         if open_invoices != self.invoice_ids:

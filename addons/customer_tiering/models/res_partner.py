@@ -522,9 +522,14 @@ class ResPartner(models.Model):
     @api.model
     def _check_grading_rights(self):
         """Grading runs raw SQL as the system: account managers and finance only."""
-        groups = ("customer_tiering.group_account_manager", "customer_tiering.group_credit_controller")
+        groups = (
+            "customer_tiering.group_account_manager",
+            "customer_tiering.group_credit_controller",
+        )
         if not (self.env.su or any(self.env.user.has_group(group) for group in groups)):
-            raise AccessError(self.env._("Only account managers and credit controllers grade customers."))
+            raise AccessError(
+                self.env._("Only account managers and credit controllers grade customers.")
+            )
 
     def _can_decide_credit(self):
         return self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")

@@ -62,9 +62,7 @@ class SaleOrder(models.Model):
     )
     credit_release_date = fields.Datetime(string="Released On", compute="_compute_credit_release")
     credit_release_reason = fields.Text(string="Release Reason", compute="_compute_credit_release")
-    credit_release_used = fields.Boolean(
-        string="Release Used", compute="_compute_credit_release"
-    )
+    credit_release_used = fields.Boolean(string="Release Used", compute="_compute_credit_release")
     credit_hold_reason = fields.Char(
         string="Credit Hold", compute="_compute_credit_hold", help="Why confirming is refused now."
     )

@@ -304,7 +304,9 @@ class TestBadDebtWriteoff(CustomerTieringCommon):
         self._pay(paid, "2025-07-02")
         writeoffs = self.env["customer.credit.writeoff"].with_user(self.credit_controller)
         for invoices in (foreign, paid, self.invoice | foreign):
-            writeoff = writeoffs.create({**self._values(), "invoice_ids": [Command.set(invoices.ids)]})
+            writeoff = writeoffs.create(
+                {**self._values(), "invoice_ids": [Command.set(invoices.ids)]}
+            )
             with self.assertRaises(UserError):
                 writeoff.action_propose()
         self.assertEqual(foreign.payment_state, "not_paid")

@@ -105,8 +105,8 @@ class TestCreditHoldPaths(CreditControlCommon):
     def test_created_confirmed_by_value_or_by_context_default(self):
         with self.assertRaises(UserError):
             self._order(quantity=50, state="sale")
-        orders = self.env["sale.order"].with_user(self.salesperson).with_context(
-            default_state="sale"
+        orders = (
+            self.env["sale.order"].with_user(self.salesperson).with_context(default_state="sale")
         )
         with self.assertRaises(UserError):
             orders.create(
@@ -262,9 +262,7 @@ class TestCreditHoldPaths(CreditControlCommon):
         with self.assertRaisesRegex(UserError, "Limited Customer"):
             order.action_confirm()
         # ordered by the limited customer's buyer, invoiced to the unlimited one: not held
-        order = self._order(
-            self.limited_contact, quantity=50, partner_invoice_id=self.unlimited.id
-        )
+        order = self._order(self.limited_contact, quantity=50, partner_invoice_id=self.unlimited.id)
         self.assertFalse(order.credit_on_hold)
         order.action_confirm()
         self.assertAlmostEqual(self.unlimited.credit_exposure, 5_000)

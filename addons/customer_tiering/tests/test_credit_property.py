@@ -152,7 +152,9 @@ class TestCreditInvariantProperty(OnlinePaymentCommon):
             as_seller.write(
                 {
                     "state": "sale",
-                    "order_line": [Command.update(line.id, {"product_uom_qty": rng.randint(1, 40)})],
+                    "order_line": [
+                        Command.update(line.id, {"product_uom_qty": rng.randint(1, 40)})
+                    ],
                 }
             )
         elif kind == "copy":
