@@ -1,6 +1,7 @@
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.base.tests.common import new_test_user
 from odoo.addons.customer_tiering.tests.common import CustomerTieringCommon
 
 from .complaint_common import ComplaintFixtures
@@ -85,6 +86,33 @@ class TestComplaintFlow(CustomerTieringCommon, ComplaintFixtures):
         complaint.invalidate_recordset()
         complaint.with_user(self.logistics_manager).accepted_amount = 700.0
         self.assertEqual(complaint.accepted_amount, 700.0)
+
+    def test_raising_the_claim_first_does_not_raise_the_cap(self):
+        complaint = self._complaint(user=self.logistics_user, claimed_amount=500.0)
+        complaint.claimed_amount = 5_000.0
+        with self.assertRaisesRegex(ValidationError, "first claimed"):
+            complaint.accepted_amount = 5_000.0
+        with self.assertRaisesRegex(ValidationError, "first claimed"):
+            complaint.write({"claimed_amount": 9_000.0, "accepted_amount": 9_000.0})
+        with self.assertRaises(AccessError):
+            complaint.write({"claimed_amount_first": 9_000.0})
+        complaint.accepted_amount = 500.0
+        self.assertEqual(complaint.claimed_amount_first, 500.0)
+        complaint.with_user(self.logistics_manager).accepted_amount = 5_000.0
+        # a claim first recorded later is the first claim
+        later = self._complaint(user=self.logistics_user)
+        later.claimed_amount = 300.0
+        with self.assertRaises(ValidationError):
+            later.write({"claimed_amount": 3_000.0, "accepted_amount": 3_000.0})
+
+    def test_handling_steps_are_for_staff_only(self):
+        portal = new_test_user(self.env, login="cmp_portal", groups="base.group_portal")
+        complaint = self._walk_to(self._complaint(user=self.logistics_user), "closed")
+        for method in ("action_create_credit_note", "action_send_survey", "action_reopen"):
+            with self.assertRaises(AccessError):
+                getattr(complaint.with_user(portal), method)()
+            with self.assertRaises(AccessError):
+                getattr(complaint.with_user(self.account_manager), method)()
 
     def test_user_cannot_delete_a_closed_complaint(self):
         closed = self._walk_to(self._complaint(user=self.logistics_user), "closed")
