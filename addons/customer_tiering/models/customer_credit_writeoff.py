@@ -135,6 +135,7 @@ class CustomerCreditWriteoff(models.Model):
 
     def action_refuse(self):
         self._check_approver()
+        # the approver has no write right on proposals: the decision is recorded by the system
         self.sudo().write({"state": "refused", "approver_id": self.env.uid})
         return True
 

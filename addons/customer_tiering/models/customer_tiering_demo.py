@@ -171,9 +171,12 @@ class CustomerTieringDemo(models.AbstractModel):
             {"name": "Sea freight, 40' container", "type": "service", "list_price": 4_800}
         )
         quantity = int((late.credit_limit + late.credit_exposure) / 4_800) + 3
+        seller = self.env.ref("base.user_demo", raise_if_not_found=False)
         return self.env["sale.order"].create(
             {
                 "partner_id": late.id,
+                # sold by the account manager, released (or not) by a credit controller
+                "user_id": (seller or self.env.user).id,
                 "order_line": [
                     Command.create({"product_id": product.id, "product_uom_qty": quantity})
                 ],

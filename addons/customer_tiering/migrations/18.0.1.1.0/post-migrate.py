@@ -1,5 +1,6 @@
-"""Releases stored on the order become release records; the order's columns go."""
+"""Credit control: releases become records, accounting managers stop implying credit controllers."""
 
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
 
 OLD_COLUMNS = (
@@ -14,6 +15,21 @@ OLD_COLUMNS = (
 def migrate(cr, version):
     if not version:
         return
+    _stop_implying_credit_controller(cr)
+    _move_releases_to_records(cr)
+
+
+def _stop_implying_credit_controller(cr):
+    """Approving write-offs and deciding credit are different rights now.
+
+    Users who hold the group keep it; new accounting managers no longer get it.
+    """
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    controller = env.ref("customer_tiering.group_credit_controller")
+    env.ref("account.group_account_manager").write({"implied_ids": [Command.unlink(controller.id)]})
+
+
+def _move_releases_to_records(cr):
     cr.execute(
         """
         SELECT count(*) FROM information_schema.columns
