@@ -11,6 +11,8 @@ class CustomerTieringCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         company = cls.company_data["company"]
+        # the tests' own user runs the month end and the credit decisions as well
+        cls.env.user.groups_id += cls.env.ref("customer_tiering.group_credit_controller")
         common = {"company_id": company.id, "company_ids": [company.id]}
         cls.salesperson = new_test_user(
             cls.env, login="ct_salesperson", groups="sales_team.group_sale_salesman", **common
