@@ -6,8 +6,9 @@ from odoo.tests.common import new_test_user
 from .common import CustomerTieringCommon
 
 # Queries to open a customer's form, whatever its history (50 measured with both addons,
-# some headroom for fields other addons add to the form).
-FORM_QUERY_BUDGET = 60
+# 61 with the demo's quotations, whose credit standing the held-order count reads in a
+# fixed number of queries; some headroom for fields other addons add to the form).
+FORM_QUERY_BUDGET = 64
 
 
 @tagged("post_install", "-at_install")
