@@ -87,12 +87,17 @@ class TestTrackingIngest(LogisticsCommon):
         )
         self.assertEqual((counts["stored"], counts["unmatched"]), (1, 1))
 
-    def test_a_bad_event_rejects_the_whole_body_before_writing(self):
+    def test_a_bad_event_is_rejected_alone_and_a_bad_body_writes_nothing(self):
         shipment = self._shipment("SF104")
         body = self._body(self._event("SF104", "PICKED_UP", 2), {"tracking_ref": "SF104"})
+        counts = self.carrier._ingest_body(body, "webhook")
+        self.assertEqual((counts["stored"], counts["rejected"]), (1, 1))
+        self.assertEqual(
+            counts["rejections"], [{"event": "events[1]", "reason": "events[1].time: missing time"}]
+        )
+        self.assertEqual(shipment.milestone, "picked_up")
         with self.assertRaises(PayloadError):
-            self.carrier._ingest_body(body, "webhook")
-        self.assertFalse(shipment.event_ids)
+            self.carrier._ingest_body(b'{"events": "none"}', "webhook")
 
     def test_gs1_epcis_example_documents(self):
         # the standard's example 9.6.1 names this purchase order in both events
