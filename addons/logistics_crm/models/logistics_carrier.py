@@ -17,8 +17,11 @@ from ..tracking.events import PayloadError, utc_naive
 
 # rejected items listed in an answer; the count says how many there were in all
 MAX_LISTED_REJECTIONS = 100
-# one cron call polls a carrier for at most this long; the rest stay due
-POLL_BATCH_SECONDS = 300
+# one cron call polls for at most this long (well within a worker's time limit);
+# the shipments left stay due and the cron comes back for them
+POLL_BATCH_SECONDS = 60
+# a shipment just taken by a poller is not taken again, even by "Poll Now", this long
+POLL_LEASE = timedelta(minutes=2)
 
 
 def new_webhook_secret():
@@ -433,8 +436,11 @@ class LogisticsCarrier(models.Model):
     def _cron_poll_shipments(self):
         """Poll every carrier's due shipments, one batch per carrier and transaction."""
         done = 0
+        ends = time.monotonic() + POLL_BATCH_SECONDS
         carriers = self.search([("endpoint", "!=", False)])
         for carrier in carriers:
+            if time.monotonic() > ends:
+                break
             carrier._begin_read_committed()
             done += carrier._poll_batch()
         remaining = sum(carrier._due_shipment_count() for carrier in carriers)
@@ -443,15 +449,15 @@ class LogisticsCarrier(models.Model):
 
     def _due_domain_sql(self, force=False):
         finals = ["delivered", "returned"]
+        since = POLL_LEASE if force else timedelta(minutes=self.poll_interval)
         due = SQL(
-            "(last_sync_date IS NULL OR last_sync_date < %s)",
-            fields.Datetime.now() - timedelta(minutes=self.poll_interval),
+            "(last_sync_date IS NULL OR last_sync_date < %s)", fields.Datetime.now() - since
         )
         return SQL(
             "carrier_id = %s AND active AND (milestone IS NULL OR milestone != ALL(%s)) AND %s",
             self.id,
             finals,
-            SQL("TRUE") if force else due,
+            due,
         )
 
     def _due_shipment_count(self):
@@ -481,10 +487,23 @@ class LogisticsCarrier(models.Model):
         return self.env["logistics.shipment"].browse([row[0] for row in rows])
 
     def _poll_batch(self, force=False):
-        """Poll one batch of due shipments; returns how many were polled."""
+        """Poll one batch of due shipments; returns how many were polled.
+
+        The batch is taken by stamping its last poll time and committing: another
+        worker no longer finds it due, and no row lock is held while the carrier
+        is asked (a webhook for these shipments is not kept waiting).
+        """
         self.ensure_one()
         shipments = self._lock_due_shipments(force)
+        if not shipments:
+            return 0
+        shipments.write({"last_sync_date": fields.Datetime.now()})
+        self._commit_outside_tests()
         return self._poll_shipments(shipments)
+
+    def _commit_outside_tests(self):
+        if not odoo_module.current_test:
+            self.env.cr.commit()
 
     def _poll_shipments(self, shipments):
         """An error on one shipment is recorded on it, and the others go on.
@@ -524,6 +543,8 @@ class LogisticsCarrier(models.Model):
                         "polling %s for shipment %s failed: %s", self.code, shipment.id, error
                     )
                 shipment.write({"last_sync_date": fields.Datetime.now(), "last_sync_error": error})
+                # each answer is kept as it comes, and the shipment's lock released
+                self._commit_outside_tests()
         return polled
 
     def _poll_url(self, tracking_ref):

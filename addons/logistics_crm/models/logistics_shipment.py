@@ -1,7 +1,10 @@
+import time
+
 import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 
@@ -346,24 +349,40 @@ class LogisticsShipment(models.Model):
             self.env.ref("logistics_crm.ir_cron_send_milestone_notifications")._trigger()
 
     @api.model
-    def _cron_send_milestone_notifications(self, batch_size=200):
+    def _cron_send_milestone_notifications(self, batch_size=20, time_budget=60.0):
         """E-mail the followers of shipments whose latest milestone is worth telling.
 
         Only the milestone reached when the job runs is told: a shipment that went
         from picked up to delivered in between gets one e-mail, not two stale ones.
-        The shipments are locked first; one a delivery is updating right now is left
-        for the next run, which that delivery triggers.
+        Small batches, each locked and committed on its own: a shipment is locked
+        while its e-mail is composed (a delivery for it waits a moment, then sets
+        it pending again if its milestone moved), and one a delivery is updating
+        right now is left for the next run, which that delivery triggers.
         """
-        self.env["logistics.carrier"]._begin_read_committed()
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT id FROM logistics_shipment WHERE notify_pending
-                    ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
-                batch_size,
+        Carrier = self.env["logistics.carrier"]
+        ends = time.monotonic() + time_budget
+        told = done = 0
+        while True:
+            Carrier._begin_read_committed()
+            self.env.flush_all()
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT id FROM logistics_shipment WHERE notify_pending
+                        ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
+                    batch_size,
+                )
             )
-        )
-        pending = self.browse([row[0] for row in rows])
+            pending = self.browse([row[0] for row in rows])
+            told += self._send_milestone_mails(pending)
+            done += len(pending)
+            if len(pending) < batch_size or time.monotonic() > ends or odoo_module.current_test:
+                break
+        Carrier._commit_outside_tests()
+        remaining = self.search_count([("notify_pending", "=", True)])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return told
+
+    def _send_milestone_mails(self, pending):
         to_tell = pending.filtered(lambda s: s.milestone in NOTIFY)
         if to_tell:
             template = self.env.ref("logistics_crm.mail_template_shipment_milestone")
@@ -385,8 +404,6 @@ class LogisticsShipment(models.Model):
             )
             composer._action_send_mail()
         pending.notify_pending = False
-        remaining = self.search_count([("notify_pending", "=", True)])
-        self.env["ir.cron"]._notify_progress(done=len(pending), remaining=remaining)
         return len(to_tell)
 
     @api.model
