@@ -116,7 +116,7 @@ def post(url, body):
     )
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
+        with urllib.request.urlopen(request, timeout=600) as response:
             return response.status, json.loads(response.read()), time.perf_counter() - started
     except urllib.error.HTTPError as error:
         return error.code, {"error": error.read()[:300].decode(errors="replace")}, 0.0
@@ -171,6 +171,9 @@ def start_server(db, port, workers):
         f"--gevent-port={odoo_shell.free_port()}",
         f"--workers={workers}",
         "--max-cron-threads=1",
+        # 50 clients on a small machine queue for minutes: no request is cut short
+        "--limit-time-real=600",
+        "--limit-time-real-cron=600",
         "--smtp=127.0.0.1",
         "--smtp-port=9",
         "--log-level=warn",

@@ -1,3 +1,4 @@
+import random
 import time
 
 import psycopg2
@@ -227,17 +228,35 @@ class LogisticsShipment(models.Model):
 
     # -- tracking ---------------------------------------------------------------------
 
-    def _lock_for_tracking(self):
+    def _lock_for_tracking(self, patience=5.0):
         """Lock these shipments, in id order, before their events are read.
 
         Two deliveries for one shipment then refresh it one after the other, the
         second seeing the first one's events: a milestone is never computed from a
-        partial view.  The same order everywhere means no deadlock between them.
+        partial view.  All rows are taken at once or none (``NOWAIT``, retried after
+        a short random pause), so a delivery waiting for one shipment does not sit
+        on the others meanwhile; after ``patience`` seconds it queues for them in id
+        order, which cannot deadlock with the others doing the same.
         """
+        ids = sorted(self.ids)
+        ends = time.monotonic() + patience
+        while time.monotonic() < ends:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.execute_query(
+                        SQL(
+                            "SELECT id FROM logistics_shipment WHERE id = ANY(%s)"
+                            " ORDER BY id FOR NO KEY UPDATE NOWAIT",
+                            ids,
+                        )
+                    )
+                return
+            except psycopg2.errors.LockNotAvailable:
+                time.sleep(random.uniform(0.005, 0.05))
         self.env.execute_query(
             SQL(
                 "SELECT id FROM logistics_shipment WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                sorted(self.ids),
+                ids,
             )
         )
 
