@@ -92,17 +92,24 @@ def test_aggregator_trackings(points, number, as_webhook):
     check("aggregator", json.dumps(data).encode())
 
 
-xml_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30
-).map(lambda text: text.replace("&", "&amp;").replace("<", "&lt;"))
+xml_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(
+    lambda text: text.replace("&", "&amp;").replace("<", "&lt;")
+)
 kinds = st.sampled_from(
     ["ObjectEvent", "AggregationEvent", "TransformationEvent", "AssociationEvent", "Other"]
 )
 children = st.lists(
     st.tuples(
         st.sampled_from(
-            ["eventTime", "bizStep", "disposition", "action", "eventID", "parentID",
-             "eventTimeZoneOffset"]
+            [
+                "eventTime",
+                "bizStep",
+                "disposition",
+                "action",
+                "eventID",
+                "parentID",
+                "eventTimeZoneOffset",
+            ]
         ),
         st.one_of(xml_text, st.sampled_from(["2026-05-06T10:00:00Z", "OBSERVE", "x" * 6000])),
     ),

@@ -248,7 +248,9 @@ def epcis(*events):
 def object_event(time=b"2026-05-06T10:00:00Z", step=b"shipping", extra=b""):
     return (
         b"<ObjectEvent><eventTime>" + time + b"</eventTime><epcList><epc>SSCC1</epc></epcList>"
-        b"<action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:" + step + b"</bizStep>"
+        b"<action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:"
+        + step
+        + b"</bizStep>"
         + extra
         + b"</ObjectEvent>"
     )
@@ -358,7 +360,10 @@ def test_sensor_readings_are_part_of_an_events_identity():
     assert (first.event_time, first.raw_code) == (second.event_time, second.raw_code)
     assert first.identity(ref) != second.identity(ref)
     assert len(first.sensors) == 2
-    assert alarm.sensors[0]["reports"][1] == {"booleanValue": "true", "type": "gs1:AT-Alarm_condition"}
+    assert alarm.sensors[0]["reports"][1] == {
+        "booleanValue": "true",
+        "type": "gs1:AT-Alarm_condition",
+    }
     # without sensors the identity is the one events always had
     plain = parsers.parse("epcis", epcis(object_event())).events[0]
     assert plain.identity("SSCC1").startswith("h:")
@@ -366,7 +371,9 @@ def test_sensor_readings_are_part_of_an_events_identity():
 
 def test_too_many_sensor_reports_reject_the_event():
     reports = b"<sensorReport type='t' value='1'/>" * (parsers.MAX_SENSOR_REPORTS + 1)
-    extra = b"<sensorElementList><sensorElement>" + reports + b"</sensorElement></sensorElementList>"
+    extra = (
+        b"<sensorElementList><sensorElement>" + reports + b"</sensorElement></sensorElementList>"
+    )
     document = parsers.parse("epcis", epcis(object_event(extra=extra), object_event()))
     assert len(document.events) == 1
     assert "sensor reports" in document.rejected[0]["reason"]
@@ -394,8 +401,11 @@ def test_aggregator_list_answer_rejects_bad_items_and_keeps_good_ones():
             "trackings": [
                 {"tracking_number": "A1", "checkpoints": [good, "nope", {"tag": "X"}]},
                 "not an object",
-                {"tracking_number": "A2", "expected_delivery": "9999-01-01T00:00:00+00:00",
-                 "checkpoints": [good]},
+                {
+                    "tracking_number": "A2",
+                    "expected_delivery": "9999-01-01T00:00:00+00:00",
+                    "checkpoints": [good],
+                },
                 {"checkpoints": [good]},
             ]
         }

@@ -16,9 +16,7 @@ def fetch(carrier, path, sleeps, **kw):
     kw.setdefault("timeout", 2.0)
     kw.setdefault("retries", 3)
     with requests.Session() as session:
-        return polling.fetch(
-            session, carrier.url(path), sleep=sleeps.append, allow_http=True, **kw
-        )
+        return polling.fetch(session, carrier.url(path), sleep=sleeps.append, allow_http=True, **kw)
 
 
 def test_a_500_then_a_200_is_retried_with_backoff(carrier):

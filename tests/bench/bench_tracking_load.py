@@ -140,7 +140,9 @@ class _PollHandler(BaseHTTPRequestHandler):
         server, path = self.server, self.path
         with server.lock:
             server.in_flight[path] = server.in_flight.get(path, 0) + 1
-            server.max_in_flight[path] = max(server.max_in_flight.get(path, 0), server.in_flight[path])
+            server.max_in_flight[path] = max(
+                server.max_in_flight.get(path, 0), server.in_flight[path]
+            )
             server.calls[path] = server.calls.get(path, 0) + 1
         time.sleep(0.05)
         body = json.dumps({"events": []}).encode()
@@ -317,7 +319,10 @@ def report(r):
         f"    two pollers at once: {r['polled']} shipments polled, {r['poll_calls']} calls, "
         f"at most {r['max_polls_in_flight_per_shipment']} in flight per shipment"
     )
-    print(f"    {'PASSED' if r['passed'] else 'FAILED'}" + (f" refused: {r['refused']}" if r["refused"] else ""))
+    print(
+        f"    {'PASSED' if r['passed'] else 'FAILED'}"
+        + (f" refused: {r['refused']}" if r["refused"] else "")
+    )
 
 
 def main():

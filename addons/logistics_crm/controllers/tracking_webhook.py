@@ -74,7 +74,9 @@ class TrackingWebhook(http.Controller):
             _logger.warning("tracking webhook: rejected body (%s): %s", source, error)
             return self._answer(400, error=str(error))
         _logger.info(
-            "tracking webhook (%s): %s", source, {k: v for k, v in counts.items() if k != "rejections"}
+            "tracking webhook (%s): %s",
+            source,
+            {k: v for k, v in counts.items() if k != "rejections"},
         )
         return self._answer(200, **counts)
 

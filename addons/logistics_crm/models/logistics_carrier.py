@@ -39,6 +39,7 @@ def set_read_committed(cr):
     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
     return True
 
+
 _logger = logging.getLogger(__name__)
 
 
@@ -429,7 +430,8 @@ class LogisticsCarrier(models.Model):
         """
         if odoo_module.current_test:
             return
-        self.env.cr.commit()
+        # a cron's own transaction, ended between batches on purpose
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         set_read_committed(self.env.cr)
 
     @api.model
@@ -450,9 +452,7 @@ class LogisticsCarrier(models.Model):
     def _due_domain_sql(self, force=False):
         finals = ["delivered", "returned"]
         since = POLL_LEASE if force else timedelta(minutes=self.poll_interval)
-        due = SQL(
-            "(last_sync_date IS NULL OR last_sync_date < %s)", fields.Datetime.now() - since
-        )
+        due = SQL("(last_sync_date IS NULL OR last_sync_date < %s)", fields.Datetime.now() - since)
         return SQL(
             "carrier_id = %s AND active AND (milestone IS NULL OR milestone != ALL(%s)) AND %s",
             self.id,
@@ -502,8 +502,9 @@ class LogisticsCarrier(models.Model):
         return self._poll_shipments(shipments)
 
     def _commit_outside_tests(self):
+        """Keep what a poller or job did so far: a later failure must not undo it."""
         if not odoo_module.current_test:
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _poll_shipments(self, shipments):
         """An error on one shipment is recorded on it, and the others go on.

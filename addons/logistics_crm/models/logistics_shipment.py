@@ -8,7 +8,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
-
 from ..tracking.health import shipment_health
 from ..tracking.milestones import FINAL, MILESTONES, NOTIFY
 from .logistics_status_category import MILESTONE_SELECTION

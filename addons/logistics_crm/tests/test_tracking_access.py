@@ -44,7 +44,10 @@ class TestTrackingAccess(LogisticsCommon, HttpCase):
 
     def test_a_portal_user_over_json_rpc_cannot_make_the_server_poll(self):
         self.authenticate("lc_t_portal", "lc_t_portal")
-        for model, record in (("logistics.shipment", self.shipment), ("logistics.carrier", self.aggregator)):
+        for model, record in (
+            ("logistics.shipment", self.shipment),
+            ("logistics.carrier", self.aggregator),
+        ):
             response = self.url_open(
                 "/web/dataset/call_kw",
                 data=json.dumps(

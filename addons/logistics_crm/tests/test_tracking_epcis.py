@@ -44,7 +44,13 @@ class TestTrackingEpcis(LogisticsCommon):
         self.assertEqual(counts["stored"], 1)
         self.assertRecordValues(
             pallet.event_ids,
-            [{"epcis_type": "AggregationEvent", "epcis_action": "OBSERVE", "milestone": "delivered"}],
+            [
+                {
+                    "epcis_type": "AggregationEvent",
+                    "epcis_action": "OBSERVE",
+                    "milestone": "delivered",
+                }
+            ],
         )
         self.assertEqual(pallet.event_ids.details["children_count"], 2)
 
@@ -90,9 +96,7 @@ class TestTrackingEpcis(LogisticsCommon):
         )
         counts = self.epcis_carrier._ingest_body(document(delivered % declaration), "webhook")
         self.assertEqual(counts["retracted"], 1)
-        self.assertRecordValues(
-            shipment, [{"milestone": "in_transit", "actual_delivery": False}]
-        )
+        self.assertRecordValues(shipment, [{"milestone": "in_transit", "actual_delivery": False}])
 
     def test_epcis_1_2_error_declaration_before_its_event(self):
         output = self._shipment("urn:epc:id:sgtin:4012345.033333.AGHFG", carrier=self.epcis_carrier)
@@ -106,9 +110,7 @@ class TestTrackingEpcis(LogisticsCommon):
         counts = self._ingest("gs1_example_sensor_object_events.xml")
         self.assertEqual(counts["stored"], 3)
         self.assertEqual(len(item.event_ids), 3)
-        self.assertEqual(
-            sorted(len(e.sensor_readings) for e in item.event_ids), [1, 1, 2]
-        )
+        self.assertEqual(sorted(len(e.sensor_readings) for e in item.event_ids), [1, 1, 2])
 
     def test_every_gs1_example_goes_through_the_connector(self):
         for path in sorted(EPCIS.glob("*.xml")):

@@ -71,7 +71,7 @@ if given:
         st.lists(own_event, max_size=4).map(lambda events: json.dumps({"events": events})),
     )
     checkpoint = st.fixed_dictionaries(
-        {}, optional={key: odd for key in ("checkpoint_time", "tag", "subtag", "message")}
+        {}, optional=dict.fromkeys(("checkpoint_time", "tag", "subtag", "message"), odd)
     )
     aggregator_bodies = st.builds(
         lambda number, points, eta: json.dumps(
