@@ -97,6 +97,11 @@ def verify(env, events_file):
         [subtype.id, shipments.ids],
     )
     [(mails,)] = env.cr.fetchall()
+    # the pollers that follow start from shipments nobody polled yet
+    env.cr.execute(
+        "UPDATE logistics_shipment SET last_sync_date = NULL WHERE carrier_id = %s", [carrier.id]
+    )
+    env.cr.commit()
     lines = env["logistics.carrier.status"].search([("carrier_id", "=", carrier.id)])
     codes = Counter(lines.mapped("raw_code"))
     return {
@@ -118,9 +123,16 @@ def verify(env, events_file):
 
 
 def poll(env):
+    """Poll every shipment of the carrier, batch after batch, beside another poller."""
     carrier = env["logistics.carrier"].search([("code", "=", CODE)])
-    carrier._begin_read_committed()
-    polled = carrier._poll_batch(force=True)
+    carrier.poll_batch_size = 10
+    polled = 0
+    while True:
+        carrier._begin_read_committed()
+        batch = carrier._poll_batch(force=True)
+        if not batch:
+            break
+        polled += batch
     env.cr.commit()
     return {"polled": polled}
 
