@@ -444,7 +444,7 @@ class LogisticsCarrier(models.Model):
             if time.monotonic() > ends:
                 break
             carrier._begin_read_committed()
-            done += carrier._poll_batch()
+            done += carrier._poll_batch(commit=True)
         remaining = sum(carrier._due_shipment_count() for carrier in carriers)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
@@ -486,27 +486,29 @@ class LogisticsCarrier(models.Model):
         )
         return self.env["logistics.shipment"].browse([row[0] for row in rows])
 
-    def _poll_batch(self, force=False):
+    def _poll_batch(self, force=False, commit=False):
         """Poll one batch of due shipments; returns how many were polled.
 
-        The batch is taken by stamping its last poll time and committing: another
-        worker no longer finds it due, and no row lock is held while the carrier
-        is asked (a webhook for these shipments is not kept waiting).
+        The batch is taken by stamping its last poll time: another worker no longer
+        finds it due.  With ``commit`` (a cron's own transaction) that is committed
+        at once and each answer as it comes, so no row lock is held while the
+        carrier is asked and a webhook for these shipments is not kept waiting.
         """
         self.ensure_one()
         shipments = self._lock_due_shipments(force)
         if not shipments:
             return 0
         shipments.write({"last_sync_date": fields.Datetime.now()})
-        self._commit_outside_tests()
-        return self._poll_shipments(shipments)
+        if commit:
+            self._commit_outside_tests()
+        return self._poll_shipments(shipments, commit=commit)
 
     def _commit_outside_tests(self):
         """Keep what a poller or job did so far: a later failure must not undo it."""
         if not odoo_module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _poll_shipments(self, shipments):
+    def _poll_shipments(self, shipments, commit=False):
         """An error on one shipment is recorded on it, and the others go on.
 
         Returns how many were polled: the batch stops after ``POLL_BATCH_SECONDS``,
@@ -544,8 +546,9 @@ class LogisticsCarrier(models.Model):
                         "polling %s for shipment %s failed: %s", self.code, shipment.id, error
                     )
                 shipment.write({"last_sync_date": fields.Datetime.now(), "last_sync_error": error})
-                # each answer is kept as it comes, and the shipment's lock released
-                self._commit_outside_tests()
+                if commit:
+                    # each answer is kept as it comes, and the shipment's lock released
+                    self._commit_outside_tests()
         return polled
 
     def _poll_url(self, tracking_ref):

@@ -7,6 +7,9 @@ from ..tracking.events import PayloadError
 from .common import LogisticsCommon
 
 EPCIS = Path(__file__).parent / "data" / "epcis"
+# queries to store a body of events of five shipments, whatever their number
+QUERY_BUDGET = 14
+DUPLICATE_BUDGET = 3
 
 
 @tagged("post_install", "-at_install")
@@ -184,3 +187,33 @@ class TestTrackingIngest(LogisticsCommon):
         self.assertRecordValues(
             shipment, [{"health": "at_risk", "eta": self.now + timedelta(days=2)}]
         )
+
+    def test_query_budget_does_not_grow_with_the_events(self):
+        """Storing a body costs the same queries for 5 or 50 events of 5 shipments."""
+        for ref in ("QB1", "QB2", "QB3", "QB4", "QB5"):
+            self._shipment(ref)
+
+        def body(per_shipment, offset):
+            return self._body(
+                *(
+                    self._event(
+                        ref, "IN_TRANSIT", offset + step / 60, event_id=f"{ref}-{offset}-{step}"
+                    )
+                    for ref in ("QB1", "QB2", "QB3", "QB4", "QB5")
+                    for step in range(per_shipment)
+                )
+            )
+
+        self.carrier._ingest_body(body(1, 40), "webhook")  # first milestone, caches warm
+        self.env.flush_all()
+        small, large = body(1, 30), body(10, 20)
+        with self.assertQueryCount(QUERY_BUDGET):
+            self.carrier._ingest_body(small, "webhook")
+            self.env.flush_all()
+        with self.assertQueryCount(QUERY_BUDGET):
+            self.carrier._ingest_body(large, "webhook")
+            self.env.flush_all()
+        # the same bodies again: duplicates only, nothing written
+        with self.assertQueryCount(DUPLICATE_BUDGET):
+            counts = self.carrier._ingest_body(large, "webhook")
+        self.assertEqual(counts["duplicates"], 50)
