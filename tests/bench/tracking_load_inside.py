@@ -129,7 +129,7 @@ def poll(env):
     polled = 0
     while True:
         carrier._begin_read_committed()
-        batch = carrier._poll_batch(force=True)
+        batch = carrier._poll_batch(force=True, commit=True)
         if not batch:
             break
         polled += batch
