@@ -80,15 +80,21 @@ def verify(env, events_file):
         if (latest_milestone(by_ref.get(s.tracking_ref, [])) or "booked") != s.milestone
     ]
     subtype = env.ref("logistics_crm.mt_shipment_milestone")
-    # the same milestone told twice in a row (a journey may come back to a milestone
-    # after an exception, which is told in between)
+    # a milestone told twice with no move of the milestone in between (a journey may
+    # come back to a milestone after an exception, which is then told again)
+    milestone_field = env["ir.model.fields"]._get("logistics.shipment", "milestone")
     env.cr.execute(
         """SELECT COUNT(*) FROM (
-               SELECT body, LAG(body) OVER (PARTITION BY res_id ORDER BY id) AS previous
-                 FROM mail_message
-                WHERE model = 'logistics.shipment' AND subtype_id = %s AND res_id = ANY(%s)
-           ) told WHERE body = previous""",
-        [subtype.id, shipments.ids],
+               SELECT m.subtype_id = %(subtype)s AS told,
+                      LAG(m.subtype_id = %(subtype)s) OVER (PARTITION BY m.res_id ORDER BY m.id)
+                          AS told_before
+                 FROM mail_message m
+                WHERE m.model = 'logistics.shipment' AND m.res_id = ANY(%(ids)s)
+                  AND (m.subtype_id = %(subtype)s OR EXISTS (
+                        SELECT 1 FROM mail_tracking_value v
+                         WHERE v.mail_message_id = m.id AND v.field_id = %(field)s))
+           ) sequence WHERE told AND told_before""",
+        {"subtype": subtype.id, "ids": shipments.ids, "field": milestone_field.id},
     )
     [(doubled_mails,)] = env.cr.fetchall()
     env.cr.execute(

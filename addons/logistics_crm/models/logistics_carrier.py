@@ -433,6 +433,9 @@ class LogisticsCarrier(models.Model):
         # a cron's own transaction, ended between batches on purpose
         self.env.cr.commit()  # pylint: disable=invalid-commit
         set_read_committed(self.env.cr)
+        # what the cache holds was read in the transaction just ended: the next batch
+        # may find a shipment again that a delivery changed meanwhile
+        self.env.invalidate_all()
 
     @api.model
     def _cron_poll_shipments(self):
