@@ -8,6 +8,8 @@ SHARED_DEMO_SECRET = "demo-secret-change-me"
 
 
 def migrate(cr, version):
+    if not version:
+        return
     env = api.Environment(cr, SUPERUSER_ID, {})
     cr.execute(
         "UPDATE logistics_shipment_event SET retracted = FALSE WHERE retracted IS NULL;"
