@@ -9,7 +9,7 @@ from logistics_crm_tracking import parsers, status_map
 from logistics_crm_tracking.events import MAX_CODE, MAX_TIME, MIN_TIME, PayloadError, to_utc
 
 SETTINGS = settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 
 scalars = st.one_of(
