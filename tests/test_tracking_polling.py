@@ -16,7 +16,7 @@ def fetch(carrier, path, sleeps, **kw):
     kw.setdefault("timeout", 2.0)
     kw.setdefault("retries", 3)
     with requests.Session() as session:
-        return polling.fetch(session, carrier.url(path), sleep=sleeps.append, **kw)
+        return polling.fetch(session, carrier.url(path), sleep=sleeps.append, allow_http=True, **kw)
 
 
 def test_a_500_then_a_200_is_retried_with_backoff(carrier):
@@ -65,3 +65,48 @@ def test_retry_after_as_http_date():
     assert polling.retry_after_seconds("Wed, 06 May 2026 12:00:30 GMT", now) == 30.0
     assert polling.retry_after_seconds("soon", now) is None
     assert polling.retry_after_seconds("", now) is None
+
+
+def test_redirects_are_not_followed_and_the_key_goes_nowhere(carrier):
+    carrier.script("/t/R", Answer(302, headers={"Location": carrier.url("/t/elsewhere")}))
+    carrier.script("/t/elsewhere", Answer(200, body=b"x"))
+    sleeps = []
+    with pytest.raises(polling.FetchError, match="redirects are not followed"):
+        fetch(carrier, "/t/R", sleeps, headers={"as-api-key": "k"})
+    assert carrier.calls("/t/elsewhere") == []
+
+
+def test_plain_http_is_refused_unless_allowed():
+    with (
+        requests.Session() as session,
+        pytest.raises(polling.FetchError, match="https://"),
+    ):
+        polling.fetch(session, "http://127.0.0.1:9/x")
+    with pytest.raises(polling.FetchError, match="https://"):
+        polling.check_url("ftp://example.com/x", allow_http=True)
+    polling.check_url("https://example.com/x")
+
+
+def test_a_large_answer_is_given_up_while_streaming(carrier):
+    carrier.script("/t/big", Answer(200, body=b"x" * 5000))
+    sleeps = []
+    with pytest.raises(polling.FetchError, match="over the 1000 byte limit"):
+        fetch(carrier, "/t/big", sleeps, max_bytes=1000)
+    assert fetch(carrier, "/t/big", sleeps, max_bytes=5000) == b"x" * 5000
+
+
+def test_the_deadline_bounds_retries_and_waits(carrier):
+    carrier.script("/t/E", Answer(503, headers={"Retry-After": "30"}))
+    sleeps = []
+    with pytest.raises(polling.FetchError, match="deadline"):
+        fetch(carrier, "/t/E", sleeps, retries=5, deadline=10)
+    assert sleeps == []
+    assert len(carrier.calls("/t/E")) == 1
+
+
+def test_error_answers_are_read_only_a_little(carrier):
+    carrier.script("/t/F", Answer(401, body=b"bad key " * 1000))
+    sleeps = []
+    with pytest.raises(polling.FetchError) as failure:
+        fetch(carrier, "/t/F", sleeps)
+    assert len(str(failure.value)) < 260

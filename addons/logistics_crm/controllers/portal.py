@@ -84,7 +84,10 @@ class ShipmentPortal(CustomerPortal):
             access_token,
             {
                 "shipment": shipment,
-                "events": shipment.sudo().event_ids.sorted(lambda e: (e.event_time, e.id), True),
+                # the customer sees the events that count: not retracted, not yet to come
+                "events": shipment.sudo()
+                .event_ids.filtered(lambda e: not e.retracted and not e.is_future)
+                .sorted(lambda e: (e.event_time, e.id), True),
                 "page_name": "shipment",
             },
             "my_shipments_history",

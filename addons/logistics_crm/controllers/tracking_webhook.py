@@ -1,18 +1,29 @@
 import json
 import logging
+from contextlib import contextmanager
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
+from ..models.logistics_carrier import set_read_committed
 from ..tracking import signature
 from ..tracking.events import PayloadError
 from ..tracking.parsers import MAX_BODY_BYTES
 
 _logger = logging.getLogger(__name__)
 
+# bodies Odoo parses into form fields before any controller runs: ours never is one
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
 
 class TrackingWebhook(http.Controller):
-    """Carriers push tracking events here, signed with the carrier's secret (R-SHIP-2)."""
+    """Carriers push tracking events here, signed with the carrier's secret (R-SHIP-2).
+
+    The answer comes once the events are committed, and its counts are what was
+    stored: ``received``, ``stored`` (also ``accepted``), ``duplicates``,
+    ``unmatched``, ``unmapped``, ``future``, ``retracted``, ``rejected`` and the
+    first rejected items with where and why (``rejections``).
+    """
 
     @http.route(
         "/logistics/tracking/<string:code>",
@@ -21,11 +32,15 @@ class TrackingWebhook(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        max_content_length=MAX_BODY_BYTES,
     )
     def receive(self, code, **_kw):
         httprequest = request.httprequest
-        source = f"{httprequest.remote_addr} → carrier {code!r}"
-        # events and messages are written as the system, not as the public user
+        source = f"{httprequest.remote_addr} → carrier {code[:64]!r}"
+        if httprequest.mimetype in FORM_TYPES:
+            _logger.warning("tracking webhook: form body (%s)", source)
+            return self._answer(415, error="send the body as application/json or XML")
+        # the public user may not read carriers; the secret is needed to check the signature
         carriers = request.env["logistics.carrier"].with_user(SUPERUSER_ID).sudo()
         carrier = carriers.search([("code", "=", code)], limit=1)
         if not carrier:
@@ -39,21 +54,46 @@ class TrackingWebhook(http.Controller):
         if length > MAX_BODY_BYTES:
             _logger.warning("tracking webhook: body too large (%s)", source)
             return self._answer(413, error=f"body over {MAX_BODY_BYTES} bytes")
-        body = httprequest.get_data(cache=False)
+        # cached: when Odoo retries the request after a serialization failure, the
+        # body is read again from here, not from the spent input stream
+        body = httprequest.get_data(cache=True)
         try:
-            signature.verify(body, carrier.webhook_secret, httprequest.headers.get("X-Signature"))
+            signature.verify(
+                body,
+                carrier.webhook_secret,
+                httprequest.headers.get("X-Signature"),
+                legacy=carrier.legacy_signature,
+            )
         except signature.SignatureError as error:
             _logger.warning("tracking webhook: bad signature (%s): %s", source, error)
             return self._answer(401, error=str(error))
         try:
-            # a savepoint: a body that fails half-way leaves nothing behind
-            with request.env.cr.savepoint():
-                counts = carrier._ingest_body(body, "webhook")
+            with self._ingestion_env() as env:
+                counts = carrier.with_env(env)._ingest_body(body, "webhook")
         except PayloadError as error:
             _logger.warning("tracking webhook: rejected body (%s): %s", source, error)
             return self._answer(400, error=str(error))
-        _logger.info("tracking webhook (%s): %s", source, counts)
+        _logger.info(
+            "tracking webhook (%s): %s",
+            source,
+            {k: v for k, v in counts.items() if k != "rejections"},
+        )
         return self._answer(200, **counts)
+
+    @contextmanager
+    def _ingestion_env(self):
+        """A transaction of its own, committed before the carrier is answered.
+
+        It runs in READ COMMITTED: parallel deliveries of the same events or new
+        codes then wait for each other instead of failing with serialization errors
+        (``ON CONFLICT`` under REPEATABLE READ fails on rows it cannot see), and
+        shipments are locked before their events are read, so each refresh sees all
+        committed events.  Events and messages are written as the system.
+        """
+        with request.env.registry.cursor() as cr:
+            set_read_committed(cr)
+            # the carrier's events, status map and messages are written as the system
+            yield api.Environment(cr, SUPERUSER_ID, {}, su=True)
 
     def _answer(self, status, **payload):
         return request.make_response(

@@ -1,15 +1,44 @@
+import json
 import logging
+import secrets
+import time
 from datetime import timedelta
 from urllib.parse import quote
 
 import requests
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from ..tracking import parsers, polling, status_map
 from ..tracking.events import PayloadError, utc_naive
+
+# rejected items listed in an answer; the count says how many there were in all
+MAX_LISTED_REJECTIONS = 100
+# one cron call polls for at most this long (well within a worker's time limit);
+# the shipments left stay due and the cron comes back for them
+POLL_BATCH_SECONDS = 60
+# a shipment just taken by a poller is not taken again, even by "Poll Now", this long
+POLL_LEASE = timedelta(minutes=2)
+
+
+def new_webhook_secret():
+    return secrets.token_urlsafe(32)
+
+
+def set_read_committed(cr):
+    """Run the transaction ``cr`` is starting in READ COMMITTED; False in tests.
+
+    Tests run inside one transaction that has long started, where the isolation
+    level can no longer change (and must not: it is rolled back at the end).
+    """
+    if odoo_module.current_test or cr.__class__.__name__ == "TestCursor":
+        return False
+    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    return True
+
 
 _logger = logging.getLogger(__name__)
 
@@ -54,7 +83,24 @@ class LogisticsCarrier(models.Model):
     webhook_secret = fields.Char(
         groups="logistics_crm.group_logistics_manager",
         copy=False,
-        help="Shared secret of the HMAC-SHA256 signature in the X-Signature header.",
+        default=lambda self: new_webhook_secret(),
+        help="Shared secret of the HMAC-SHA256 signature in the X-Signature header "
+        "(t=<unix time>,v1=<hex of HMAC of '<t>.<body>'>). Each carrier gets its own.",
+    )
+    legacy_signature = fields.Boolean(
+        string="Legacy Body-only Signature",
+        help="Also accept the older 'sha256=<hex of HMAC of the body>' signature, which "
+        "has no timestamp and so no replay window. Only for carriers that cannot move yet.",
+    )
+    is_test_carrier = fields.Boolean(
+        string="Test Carrier",
+        help="A carrier for tests and simulators: its polling URL may use plain http.",
+    )
+    future_margin = fields.Integer(
+        string="Future Margin (minutes)",
+        default=15,
+        help="An event dated further than this after its arrival is kept but moves nothing "
+        "until its time has come.",
     )
     timeout = fields.Float(string="Timeout (s)", default=10.0)
     max_retries = fields.Integer(default=3)
@@ -68,6 +114,11 @@ class LogisticsCarrier(models.Model):
         ("code_unique", "unique(code)", "A carrier code must be unique."),
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be positive."),
         ("retries_bounded", "CHECK(max_retries BETWEEN 0 AND 10)", "Retries: 0 to 10."),
+        (
+            "future_margin_bounded",
+            "CHECK(future_margin BETWEEN 0 AND 10080)",
+            "The future margin is 0 to 10080 minutes (a week).",
+        ),
     ]
 
     @api.depends("status_ids.is_mapped")
@@ -106,10 +157,20 @@ class LogisticsCarrier(models.Model):
         action["context"] = {"default_carrier_id": self.id}
         return action
 
+    def action_rotate_webhook_secret(self):
+        """A new secret; the carrier signs with it from now on (the old one stops working)."""
+        self._check_logistics_manager()
+        # the secret field is for Logistics Managers, whose group was just checked
+        self.sudo().webhook_secret = new_webhook_secret()
+        self.message_post(body=self.env._("Webhook secret rotated."))
+        return True
+
     def action_poll_now(self):
         self.ensure_one()
+        self._check_logistics_manager()
         if not self.endpoint:
             raise UserError(self.env._("Set a polling URL on the carrier first."))
+        # polling reads the API key and writes every due shipment of the carrier
         done = self.sudo()._poll_batch(force=True)
         return {
             "type": "ir.actions.client",
@@ -120,6 +181,10 @@ class LogisticsCarrier(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _check_logistics_manager(self):
+        if not self.env.user.has_group("logistics_crm.group_logistics_manager"):
+            raise AccessError(self.env._("Only Logistics Managers may do this on a carrier."))
 
     # -- status map -----------------------------------------------------------------
 
@@ -182,38 +247,65 @@ class LogisticsCarrier(models.Model):
     def _ingest_body(self, body, source):
         """Parse a body of this carrier's kind and store its events; counts per outcome.
 
-        Raises :class:`PayloadError` before anything is written when the body is bad.
+        Raises :class:`PayloadError` before anything is written when the body is not
+        a document of the carrier's format; a bad event is rejected on its own.
         """
         self.ensure_one()
-        events = parsers.parse(self.connector, body)
-        return self._ingest_events(events, source)
+        return self._ingest_document(parsers.parse(self.connector, body), source)
+
+    def _ingest_document(self, document, source, shipments=None):
+        counts = self._ingest_events(document.events, source, shipments)
+        rejected = document.rejected
+        counts["received"] += len(rejected)
+        counts["rejected"] = len(rejected)
+        counts["rejections"] = rejected[:MAX_LISTED_REJECTIONS]
+        if rejected:
+            _logger.info(
+                "carrier %s: %s item(s) rejected, first: %s",
+                self.code,
+                len(rejected),
+                rejected[0]["reason"][:300],
+            )
+        return counts
 
     def _ingest_events(self, events, source, shipments=None):
         """Normalise, match to shipments, store once, move milestones, notify.
 
         ``shipments`` restricts matching (a poll of one shipment); by default any
-        shipment of this carrier whose tracking number an event names.
+        shipment of this carrier whose tracking number an event names.  Counts:
+        ``stored`` (also ``accepted``) new events, ``duplicates`` already stored,
+        ``unmatched`` naming no shipment, ``retracted`` stored events voided by an
+        error declaration, ``future`` stored but dated in the future.
         """
         self.ensure_one()
-        counts = {"received": len(events), "stored": 0, "duplicates": 0, "unmatched": 0}
+        counts = {
+            "received": len(events),
+            "accepted": 0,
+            "stored": 0,
+            "duplicates": 0,
+            "unmatched": 0,
+            "retracted": 0,
+            "future": 0,
+        }
         milestones, category_ids = self._category_maps()
         unknown = status_map.normalise(events, self._code_map(), milestones)
         counts["unmapped"] = sum(1 for event in events if not event.mapped)
         if unknown:
             self._record_unknown_codes(unknown, events)
         by_ref = self._shipments_by_ref(events, shipments)
+        horizon = fields.Datetime.now() + timedelta(minutes=self.future_margin)
         rows = []
         for event in events:
             ref = next((ref for ref in event.refs if ref in by_ref), None)
             if ref is None:
                 counts["unmatched"] += 1
                 continue
-            shipment_id = by_ref[ref]
+            event_time = utc_naive(event.event_time)
             rows.append(
                 (
-                    shipment_id,
+                    by_ref[ref],
                     event.identity(ref),
-                    utc_naive(event.event_time),
+                    event_time,
                     event.tz_offset,
                     event.raw_code,
                     event.description,
@@ -224,16 +316,29 @@ class LogisticsCarrier(models.Model):
                     event.external_id or None,
                     source,
                     utc_naive(event.eta),
+                    event.kind or None,
+                    event.action or None,
+                    json.dumps(event.details) if event.details else None,
+                    json.dumps(event.sensors) if event.sensors else None,
+                    event_time > horizon,
+                    event.retraction,
+                    event.retraction_reason or None,
                 )
             )
         if not rows:
             return counts
-        new_ids = self.env["logistics.shipment.event"]._insert_rows(self, rows)
-        counts["stored"] = len(new_ids)
-        counts["duplicates"] = len(rows) - len(new_ids)
-        new_events = self.env["logistics.shipment.event"].sudo().browse(new_ids)
-        if new_events:
-            new_events.shipment_id._refresh_from_events(new_events)
+        Event = self.env["logistics.shipment.event"]
+        new_ids, retracted_ids = Event._insert_rows(rows)
+        new_events = Event.browse(new_ids)
+        # a retraction whose event never came is kept, void, should the event follow
+        voids = new_events.filtered("retracted")
+        counts["stored"] = counts["accepted"] = len(new_events) - len(voids)
+        counts["future"] = len(new_events.filtered("is_future"))
+        counts["retracted"] = len(retracted_ids) + len(voids)
+        counts["duplicates"] = len(rows) - len(new_ids) - len(retracted_ids)
+        touched = new_events | Event.browse(retracted_ids)
+        if touched:
+            touched.shipment_id._refresh_from_events(new_events)
         return counts
 
     def _shipments_by_ref(self, events, shipments=None):
@@ -255,25 +360,53 @@ class LogisticsCarrier(models.Model):
         return dict(rows)
 
     def _record_unknown_codes(self, codes, events):
-        """Keep unknown codes in the map, unmapped, and ask a manager once to map them."""
-        known = set(self.status_ids.mapped("raw_code"))
+        """Keep unknown codes in the map, unmapped, and ask a manager once to map them.
+
+        Parallel deliveries may bring the same new code at once: the insert skips a
+        code already there (``ON CONFLICT DO NOTHING``) instead of failing.
+        """
+        self.ensure_one()
         samples = {event.raw_code: event.description for event in events}
-        new_codes = sorted(code for code in codes if code not in known)
-        if not new_codes:
+        new_codes = sorted(codes)
+        self.env["logistics.carrier.status"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO logistics_carrier_status
+                       (carrier_id, raw_code, description, is_mapped,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT %(carrier)s, code, description, FALSE,
+                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM unnest(%(codes)s::varchar[], %(descriptions)s::varchar[])
+                       AS v(code, description)
+                    ON CONFLICT (carrier_id, raw_code) DO NOTHING
+                RETURNING raw_code
+                """,
+                carrier=self.id,
+                uid=self.env.uid,
+                codes=new_codes,
+                descriptions=[(samples.get(code) or "")[:256] for code in new_codes],
+            )
+        )
+        self.env["logistics.carrier.status"].invalidate_model()
+        self.invalidate_recordset(["status_ids", "unmapped_count"])
+        added = [row[0] for row in rows]
+        if not added:
             return
-        self.status_ids = [
-            Command.create({"raw_code": code, "description": (samples.get(code) or "")[:256]})
-            for code in new_codes
-        ]
-        _logger.info("carrier %s sent unmapped status codes %s", self.code, new_codes)
+        _logger.info("carrier %s sent unmapped status codes %s", self.code, added)
+        # one request per carrier: deliveries adding codes at once wait for each other here
+        self.env.execute_query(
+            SQL("SELECT id FROM logistics_carrier WHERE id = %s FOR NO KEY UPDATE", self.id)
+        )
         activity_type = self.env.ref("logistics_crm.mail_activity_map_status_codes")
+        self.invalidate_recordset(["activity_ids"])
         if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
             return  # one open request to map codes per carrier is enough
         manager = self._logistics_manager()
         self.activity_schedule(
             activity_type_id=activity_type.id,
-            summary=self.env._("Map %(count)s new status code(s)", count=len(new_codes)),
-            note=", ".join(new_codes),
+            summary=self.env._("Map %(count)s new status code(s)", count=len(added)),
+            note=", ".join(added),
             user_id=manager.id,
         )
 
@@ -286,28 +419,48 @@ class LogisticsCarrier(models.Model):
 
     # -- polling ------------------------------------------------------------------------
 
+    def _begin_read_committed(self):
+        """Commit, and run the next transaction in READ COMMITTED.
+
+        Under Odoo's REPEATABLE READ, a row another transaction changed after ours
+        began cannot be locked or updated (a serialization failure, which fails a
+        cron job).  READ COMMITTED waits for the lock and reads the latest row; the
+        rows are locked before they are read, so nothing is lost.  Tests run in one
+        transaction: there it changes nothing.
+        """
+        if odoo_module.current_test:
+            return
+        # a cron's own transaction, ended between batches on purpose
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        set_read_committed(self.env.cr)
+        # what the cache holds was read in the transaction just ended: the next batch
+        # may find a shipment again that a delivery changed meanwhile
+        self.env.invalidate_all()
+
     @api.model
     def _cron_poll_shipments(self):
-        """Poll every carrier's due shipments, one batch per carrier and call."""
+        """Poll every carrier's due shipments, one batch per carrier and transaction."""
         done = 0
+        ends = time.monotonic() + POLL_BATCH_SECONDS
         carriers = self.search([("endpoint", "!=", False)])
         for carrier in carriers:
-            done += carrier._poll_batch()
+            if time.monotonic() > ends:
+                break
+            carrier._begin_read_committed()
+            done += carrier._poll_batch(commit=True)
         remaining = sum(carrier._due_shipment_count() for carrier in carriers)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
     def _due_domain_sql(self, force=False):
         finals = ["delivered", "returned"]
-        due = SQL(
-            "(last_sync_date IS NULL OR last_sync_date < %s)",
-            fields.Datetime.now() - timedelta(minutes=self.poll_interval),
-        )
+        since = POLL_LEASE if force else timedelta(minutes=self.poll_interval)
+        due = SQL("(last_sync_date IS NULL OR last_sync_date < %s)", fields.Datetime.now() - since)
         return SQL(
             "carrier_id = %s AND active AND (milestone IS NULL OR milestone != ALL(%s)) AND %s",
             self.id,
             finals,
-            SQL("TRUE") if force else due,
+            due,
         )
 
     def _due_shipment_count(self):
@@ -319,34 +472,63 @@ class LogisticsCarrier(models.Model):
         return count
 
     def _lock_due_shipments(self, force=False):
-        """Due shipments of this carrier, locked; rows another worker holds are skipped."""
+        """Due shipments of this carrier, locked; rows another worker holds are skipped.
+
+        ``FOR NO KEY UPDATE`` (what an UPDATE takes) rather than ``FOR UPDATE``: a
+        webhook storing events of these shipments meanwhile is not blocked by it.
+        """
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """SELECT id FROM logistics_shipment WHERE %s
                     ORDER BY last_sync_date NULLS FIRST, id
-                    LIMIT %s FOR UPDATE SKIP LOCKED""",
+                    LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
                 self._due_domain_sql(force),
                 max(self.poll_batch_size, 1),
             )
         )
         return self.env["logistics.shipment"].browse([row[0] for row in rows])
 
-    def _poll_batch(self, force=False):
-        """Poll one batch of due shipments; returns how many were polled."""
+    def _poll_batch(self, force=False, commit=False):
+        """Poll one batch of due shipments; returns how many were polled.
+
+        The batch is taken by stamping its last poll time: another worker no longer
+        finds it due.  With ``commit`` (a cron's own transaction) that is committed
+        at once and each answer as it comes, so no row lock is held while the
+        carrier is asked and a webhook for these shipments is not kept waiting.
+        """
         self.ensure_one()
         shipments = self._lock_due_shipments(force)
-        self._poll_shipments(shipments)
-        return len(shipments)
+        if not shipments:
+            return 0
+        shipments.write({"last_sync_date": fields.Datetime.now()})
+        if commit:
+            self._commit_outside_tests()
+        return self._poll_shipments(shipments, commit=commit)
 
-    def _poll_shipments(self, shipments):
-        """An error on one shipment is recorded on it, and the others go on."""
+    def _commit_outside_tests(self):
+        """Keep what a poller or job did so far: a later failure must not undo it."""
+        if not odoo_module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _poll_shipments(self, shipments, commit=False):
+        """An error on one shipment is recorded on it, and the others go on.
+
+        Returns how many were polled: the batch stops after ``POLL_BATCH_SECONDS``,
+        and the shipments left stay due for the next run.
+        """
         self.ensure_one()
         if not shipments:
-            return
+            return 0
         headers = self._poll_headers()
+        ends = time.monotonic() + POLL_BATCH_SECONDS
+        polled = 0
         with requests.Session() as session:
+            session.trust_env = False  # no proxy or .netrc from the server's environment
             for shipment in shipments:
+                if time.monotonic() > ends:
+                    break
+                polled += 1
                 error = False
                 try:
                     with self.env.cr.savepoint():
@@ -356,8 +538,9 @@ class LogisticsCarrier(models.Model):
                             headers=headers,
                             timeout=self.timeout,
                             retries=self.max_retries,
+                            allow_http=self.is_test_carrier,
                         )
-                        self._ingest_events(
+                        self._ingest_document(
                             parsers.parse(self.connector, body), "poll", shipments=shipment
                         )
                 except (polling.FetchError, PayloadError) as failure:
@@ -366,6 +549,10 @@ class LogisticsCarrier(models.Model):
                         "polling %s for shipment %s failed: %s", self.code, shipment.id, error
                     )
                 shipment.write({"last_sync_date": fields.Datetime.now(), "last_sync_error": error})
+                if commit:
+                    # each answer is kept as it comes, and the shipment's lock released
+                    self._commit_outside_tests()
+        return polled
 
     def _poll_url(self, tracking_ref):
         ref = quote(tracking_ref, safe="")

@@ -1,11 +1,15 @@
+import random
+import time
+
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from ..tracking.health import shipment_health
-from ..tracking.milestones import FINAL, NOTIFY
+from ..tracking.milestones import FINAL, MILESTONES, NOTIFY
 from .logistics_status_category import MILESTONE_SELECTION
 
 # A shipment counts as picked up at its first event at or past pickup.
@@ -50,8 +54,10 @@ class LogisticsShipment(models.Model):
         copy=False,
     )
     carrier_id = fields.Many2one("logistics.carrier", required=True, tracking=True, index=True)
+    # what the portal shows of the carrier: its name, not the carrier record
+    carrier_name = fields.Char(related="carrier_id.name", string="Carrier Name")
     tracking_ref = fields.Char(string="Tracking Number", required=True, tracking=True, copy=False)
-    tracking_link = fields.Char(compute="_compute_tracking_link")
+    tracking_link = fields.Char(compute="_compute_tracking_link", compute_sudo=True)
     origin = fields.Char()
     destination = fields.Char()
     booked_date = fields.Datetime(default=fields.Datetime.now, required=True)
@@ -111,7 +117,8 @@ class LogisticsShipment(models.Model):
     last_event_time = fields.Datetime(readonly=True, copy=False)
     last_event_description = fields.Char(string="Latest Status", readonly=True, copy=False)
     last_sync_date = fields.Datetime(string="Last Polled", readonly=True, copy=False)
-    last_sync_error = fields.Char(readonly=True, copy=False)
+    # the carrier's own error text: for staff, not for the customer on the portal
+    last_sync_error = fields.Char(readonly=True, copy=False, groups="base.group_user")
     event_ids = fields.One2many("logistics.shipment.event", "shipment_id", string="Events")
     event_count = fields.Integer(compute="_compute_event_count")
     notes = fields.Html()
@@ -185,6 +192,8 @@ class LogisticsShipment(models.Model):
     def action_poll_now(self):
         """Ask the carrier now; the outcome is recorded on the shipment either way."""
         self.ensure_one()
+        if not self.env.user.has_group("logistics_crm.group_logistics_user"):
+            raise AccessError(self.env._("Only Logistics Users may ask a carrier for tracking."))
         if not self.carrier_id.endpoint:
             raise UserError(self.env._("The carrier has no polling URL."))
         self.env.flush_all()
@@ -192,13 +201,15 @@ class LogisticsShipment(models.Model):
             with self.env.cr.savepoint(flush=False):
                 self.env.execute_query(
                     SQL(
-                        "SELECT id FROM logistics_shipment WHERE id = %s FOR UPDATE NOWAIT", self.id
+                        "SELECT id FROM logistics_shipment WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                        self.id,
                     )
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
                 self.env._("The tracking of this shipment is being updated; try again shortly.")
             ) from None
+        # the group was checked: polling reads the carrier's API key and writes tracking
         self.carrier_id.sudo()._poll_shipments(self.sudo())
         if self.last_sync_error:
             message, kind = self.last_sync_error, "danger"
@@ -216,36 +227,81 @@ class LogisticsShipment(models.Model):
 
     # -- tracking ---------------------------------------------------------------------
 
-    def _refresh_from_events(self, new_events=None):
-        """Milestone, times, ETA and health from the stored events, in one query.
+    def _lock_for_tracking(self, patience=5.0):
+        """Lock these shipments, in id order, before their events are read.
 
-        The milestone is the latest event's by event time, whatever order they came in.
+        Two deliveries for one shipment then refresh it one after the other, the
+        second seeing the first one's events: a milestone is never computed from a
+        partial view.  All rows are taken at once or none (``NOWAIT``, retried after
+        a short random pause), so a delivery waiting for one shipment does not sit
+        on the others meanwhile; after ``patience`` seconds it queues for them in id
+        order, which cannot deadlock with the others doing the same.
+        """
+        ids = sorted(self.ids)
+        ends = time.monotonic() + patience
+        while time.monotonic() < ends:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.execute_query(
+                        SQL(
+                            "SELECT id FROM logistics_shipment WHERE id = ANY(%s)"
+                            " ORDER BY id FOR NO KEY UPDATE NOWAIT",
+                            ids,
+                        )
+                    )
+                return
+            except psycopg2.errors.LockNotAvailable:
+                time.sleep(random.uniform(0.005, 0.05))
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM logistics_shipment WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                ids,
+            )
+        )
+
+    def _refresh_from_events(self, new_events=None):
+        """Milestone, times, ETA and health from the events that count, in one query.
+
+        The milestone is the latest event's by event time, whatever order they came
+        in; at the same instant the one further along the milestones wins.  Retracted
+        events and events dated in the future do not count.
         """
         if not self:
             return
         self.env.flush_all()
+        self._lock_for_tracking()
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT e.shipment_id,
-                       (ARRAY_AGG(e.milestone ORDER BY e.event_time DESC, e.id DESC)
+                SELECT s.id,
+                       (ARRAY_AGG(e.milestone ORDER BY e.event_time DESC,
+                                  array_position(%(order)s::varchar[], e.milestone::varchar) DESC,
+                                  e.id DESC)
                             FILTER (WHERE e.milestone IS NOT NULL))[1],
                        MIN(e.event_time) FILTER (WHERE e.milestone = ANY(%(moving)s)),
                        MAX(e.event_time) FILTER (WHERE e.milestone = 'delivered'),
                        BOOL_OR(e.milestone = 'exception'),
                        MAX(e.event_time),
                        (ARRAY_AGG(COALESCE(NULLIF(e.description, ''), e.raw_code)
-                            ORDER BY e.event_time DESC, e.id DESC))[1],
+                            ORDER BY e.event_time DESC, e.id DESC)
+                            FILTER (WHERE e.id IS NOT NULL))[1],
                        (ARRAY_AGG(e.eta ORDER BY e.event_time DESC, e.id DESC)
                             FILTER (WHERE e.eta IS NOT NULL))[1]
-                  FROM logistics_shipment_event e
-                 WHERE e.shipment_id = ANY(%(ids)s)
-                 GROUP BY e.shipment_id
+                  FROM logistics_shipment s
+                  LEFT JOIN logistics_shipment_event e
+                         ON e.shipment_id = s.id
+                        AND e.retracted IS NOT TRUE
+                        AND e.is_future IS NOT TRUE
+                 WHERE s.id = ANY(%(ids)s)
+                 GROUP BY s.id
                 """,
+                order=list(MILESTONES),
                 moving=list(MOVING),
                 ids=self.ids,
             )
         )
+        # the lock may have waited for another delivery: read what it wrote
+        self.invalidate_recordset()
         now = fields.Datetime.now()
         changed = {}
         for sid, milestone, pickup, delivery, exception, last_time, last_text, eta in rows:
@@ -277,7 +333,10 @@ class LogisticsShipment(models.Model):
         if changed:
             self._notify_milestones(changed)
         if new_events is not None:
-            self.sudo()._on_new_events(new_events)
+            counting = new_events.filtered(lambda e: not e.retracted and not e.is_future)
+            if counting:
+                # claims are opened as the system, whoever brought the events
+                self.sudo()._on_new_events(counting)
 
     def _on_new_events(self, events):
         """Extension hook, called with the newly stored events of these shipments."""
@@ -308,13 +367,40 @@ class LogisticsShipment(models.Model):
             self.env.ref("logistics_crm.ir_cron_send_milestone_notifications")._trigger()
 
     @api.model
-    def _cron_send_milestone_notifications(self, batch_size=200):
+    def _cron_send_milestone_notifications(self, batch_size=20, time_budget=60.0):
         """E-mail the followers of shipments whose latest milestone is worth telling.
 
         Only the milestone reached when the job runs is told: a shipment that went
         from picked up to delivered in between gets one e-mail, not two stale ones.
+        Small batches, each locked and committed on its own: a shipment is locked
+        while its e-mail is composed (a delivery for it waits a moment, then sets
+        it pending again if its milestone moved), and one a delivery is updating
+        right now is left for the next run, which that delivery triggers.
         """
-        pending = self.search([("notify_pending", "=", True)], limit=batch_size)
+        Carrier = self.env["logistics.carrier"]
+        ends = time.monotonic() + time_budget
+        told = done = 0
+        while True:
+            Carrier._begin_read_committed()
+            self.env.flush_all()
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT id FROM logistics_shipment WHERE notify_pending
+                        ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
+                    batch_size,
+                )
+            )
+            pending = self.browse([row[0] for row in rows])
+            told += self._send_milestone_mails(pending)
+            done += len(pending)
+            if len(pending) < batch_size or time.monotonic() > ends or odoo_module.current_test:
+                break
+        Carrier._commit_outside_tests()
+        remaining = self.search_count([("notify_pending", "=", True)])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return told
+
+    def _send_milestone_mails(self, pending):
         to_tell = pending.filtered(lambda s: s.milestone in NOTIFY)
         if to_tell:
             template = self.env.ref("logistics_crm.mail_template_shipment_milestone")
@@ -336,14 +422,26 @@ class LogisticsShipment(models.Model):
             )
             composer._action_send_mail()
         pending.notify_pending = False
-        remaining = self.search_count([("notify_pending", "=", True)])
-        self.env["ir.cron"]._notify_progress(done=len(pending), remaining=remaining)
         return len(to_tell)
 
     @api.model
     def _cron_refresh_health(self):
-        """Open shipments go late as time passes, without any new event."""
-        shipments = self.search([("milestone", "not in", list(FINAL))])
+        """Open shipments go late as time passes, without any new event; events that
+        were dated in the future count once their time has come."""
+        self.env["logistics.carrier"]._begin_read_committed()
+        self.env["logistics.shipment.event"]._release_due_future_events()
+        self.env["logistics.carrier"]._begin_read_committed()
+        self.env.flush_all()
+        # a shipment a delivery is updating is skipped: the delivery sets its health
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM logistics_shipment
+                    WHERE active AND milestone != ALL(%s)
+                    ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""",
+                list(FINAL),
+            )
+        )
+        shipments = self.browse([row[0] for row in rows])
         now = fields.Datetime.now()
         for shipment in shipments:
             health = shipment_health(

@@ -1,41 +1,33 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
+from ..tracking.milestones import DEFAULT_FUTURE_MARGIN
 from .logistics_status_category import MILESTONE_SELECTION
 
+# (column, SQL array type) in the order _insert_rows receives a row's values
 EVENT_COLUMNS = (
-    "shipment_id",
-    "identity",
-    "event_time",
-    "tz_offset",
-    "raw_code",
-    "description",
-    "location",
-    "category_id",
-    "milestone",
-    "is_mapped",
-    "external_id",
-    "source",
-    "eta",
+    ("shipment_id", "int[]"),
+    ("identity", "varchar[]"),
+    ("event_time", "timestamp[]"),
+    ("tz_offset", "varchar[]"),
+    ("raw_code", "varchar[]"),
+    ("description", "varchar[]"),
+    ("location", "varchar[]"),
+    ("category_id", "int[]"),
+    ("milestone", "varchar[]"),
+    ("is_mapped", "bool[]"),
+    ("external_id", "varchar[]"),
+    ("source", "varchar[]"),
+    ("eta", "timestamp[]"),
+    ("epcis_type", "varchar[]"),
+    ("epcis_action", "varchar[]"),
+    ("details", "jsonb[]"),
+    ("sensor_readings", "jsonb[]"),
+    ("is_future", "bool[]"),
+    ("retracted", "bool[]"),
+    ("retraction_reason", "varchar[]"),
 )
-
-
-# the SQL types of EVENT_COLUMNS, for the arrays of _insert_rows
-EVENT_COLUMN_TYPES = (
-    "int[]",
-    "varchar[]",
-    "timestamp[]",
-    "varchar[]",
-    "varchar[]",
-    "varchar[]",
-    "varchar[]",
-    "int[]",
-    "varchar[]",
-    "bool[]",
-    "varchar[]",
-    "varchar[]",
-    "timestamp[]",
-)
+RETRACTED = EVENT_COLUMNS.index(("retracted", "bool[]"))
 
 
 class LogisticsShipmentEvent(models.Model):
@@ -70,6 +62,33 @@ class LogisticsShipmentEvent(models.Model):
         required=True,
     )
     eta = fields.Datetime(string="ETA Given")
+    epcis_type = fields.Selection(
+        [
+            ("ObjectEvent", "Object"),
+            ("AggregationEvent", "Aggregation"),
+            ("TransactionEvent", "Transaction"),
+            ("TransformationEvent", "Transformation"),
+            ("AssociationEvent", "Association"),
+        ],
+        string="EPCIS Event Type",
+    )
+    epcis_action = fields.Selection(
+        [("ADD", "Add"), ("OBSERVE", "Observe"), ("DELETE", "Delete")], string="EPCIS Action"
+    )
+    details = fields.Json(
+        string="EPCIS Details", help="Parent, children, inputs and outputs the event names."
+    )
+    sensor_readings = fields.Json(help="The sensor metadata and reports the event carried.")
+    is_future = fields.Boolean(
+        string="Dated in the Future",
+        readonly=True,
+        help="Dated beyond the carrier's margin when it arrived: it moves nothing until "
+        "its time has come.",
+    )
+    retracted = fields.Boolean(
+        readonly=True, help="The carrier declared this event erroneous: it no longer counts."
+    )
+    retraction_reason = fields.Char(readonly=True)
 
     _sql_constraints = [
         (
@@ -79,52 +98,99 @@ class LogisticsShipmentEvent(models.Model):
         ),
     ]
 
+    def init(self):
+        # the release of future events looks only at the few flagged ones
+        create_index(
+            self.env.cr,
+            "logistics_shipment_event_is_future_index",
+            self._table,
+            ["event_time"],
+            where="is_future",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
-        # manual events: identity from their content, like carrier events without an id
+        now = fields.Datetime.now()
         for vals in vals_list:
+            # manual events: identity from their content, like carrier events without an id
             vals.setdefault(
                 "identity",
                 "m:{}:{}:{}".format(
                     vals.get("event_time"), vals.get("raw_code"), vals.get("location") or ""
                 ),
             )
+            when = fields.Datetime.to_datetime(vals.get("event_time"))
+            if when and "is_future" not in vals:
+                vals["is_future"] = when > now + DEFAULT_FUTURE_MARGIN
         events = super().create(vals_list)
         events.shipment_id._refresh_from_events(events)
         return events
 
     @api.model
-    def _insert_rows(self, carrier, rows):
-        """Insert event rows in one statement; existing identities are skipped.
+    def _insert_rows(self, rows):
+        """Insert event rows in one statement; returns ``(new ids, newly retracted ids)``.
 
         Rows go in as one array per column (``unnest``), so a batch of a thousand
-        events is one short statement.  ``ON CONFLICT DO NOTHING`` keeps two
-        concurrent deliveries of the same event from failing each other; the ids
-        of the rows really inserted come back.
+        events is one short statement, sorted by shipment and identity so that two
+        concurrent deliveries take their row locks in the same order.  An existing
+        identity is skipped, unless the row is a retraction (an EPCIS error
+        declaration), which voids the stored event instead.
         """
         self.env.flush_all()
-        columns = list(zip(*rows))
+        unique = {}
+        for row in rows:
+            key = (row[0], row[1])
+            if key not in unique or row[RETRACTED]:
+                unique[key] = row
+        ordered = [unique[key] for key in sorted(unique)]
+        columns = list(zip(*ordered))
         typed = SQL(", ").join(
-            SQL("%s::%s", list(values), SQL(sql_type))
-            for values, sql_type in zip(columns, EVENT_COLUMN_TYPES)
+            SQL("%s::%s", list(column), SQL(sql_type))
+            for column, (_name, sql_type) in zip(columns, EVENT_COLUMNS)
         )
-        names = SQL(", ").join(SQL.identifier(name) for name in EVENT_COLUMNS)
-        inserted = self.env.execute_query(
+        names = SQL(", ").join(SQL.identifier(name) for name, _type in EVENT_COLUMNS)
+        values = SQL(", ").join(SQL.identifier("v", name) for name, _type in EVENT_COLUMNS)
+        result = self.env.execute_query(
             SQL(
                 """
                 INSERT INTO logistics_shipment_event
                        (create_uid, create_date, write_uid, write_date, carrier_id, company_id, %(names)s)
                 SELECT %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC',
-                       s.carrier_id, s.company_id, v.*
-                  FROM unnest(%(typed)s) AS v(%(names)s)
+                       s.carrier_id, s.company_id, %(values)s
+                  FROM unnest(%(typed)s) WITH ORDINALITY AS v(%(names)s, position)
                   JOIN logistics_shipment s ON s.id = v.shipment_id
-                    ON CONFLICT (shipment_id, identity) DO NOTHING
-                RETURNING id
+                 ORDER BY v.position
+                    ON CONFLICT (shipment_id, identity) DO UPDATE
+                   SET retracted = TRUE,
+                       retraction_reason = EXCLUDED.retraction_reason,
+                       write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                 WHERE EXCLUDED.retracted AND logistics_shipment_event.retracted IS NOT TRUE
+                RETURNING id, xmax = 0
                 """,
                 names=names,
+                values=values,
                 uid=self.env.uid,
                 typed=typed,
             )
         )
         self.invalidate_model()
-        return [row[0] for row in inserted]
+        new_ids = [event_id for event_id, inserted in result if inserted]
+        retracted_ids = [event_id for event_id, inserted in result if not inserted]
+        return new_ids, retracted_ids
+
+    @api.model
+    def _release_due_future_events(self):
+        """Events whose time has come count now: they move their shipments."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "UPDATE logistics_shipment_event SET is_future = FALSE"
+                " WHERE is_future AND event_time <= %s RETURNING id",
+                fields.Datetime.now(),
+            )
+        )
+        self.invalidate_model(["is_future"])
+        events = self.browse([row[0] for row in rows])
+        events.shipment_id._refresh_from_events(events)
+        return events

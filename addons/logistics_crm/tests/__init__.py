@@ -3,6 +3,11 @@ from . import test_translations
 from . import test_tracking_ingest
 from . import test_tracking_webhook
 from . import test_tracking_polling
+from . import test_tracking_hostile
+from . import test_tracking_time
+from . import test_tracking_epcis
+from . import test_tracking_access
+from . import test_tracking_fuzz
 from . import test_shipment_notifications
 from . import test_shipment_portal
 from . import test_shipment_kpis

@@ -7,6 +7,9 @@ from ..tracking.events import PayloadError
 from .common import LogisticsCommon
 
 EPCIS = Path(__file__).parent / "data" / "epcis"
+# queries to store a body of events of five shipments, whatever their number
+QUERY_BUDGET = 14
+DUPLICATE_BUDGET = 3
 
 
 @tagged("post_install", "-at_install")
@@ -87,12 +90,17 @@ class TestTrackingIngest(LogisticsCommon):
         )
         self.assertEqual((counts["stored"], counts["unmatched"]), (1, 1))
 
-    def test_a_bad_event_rejects_the_whole_body_before_writing(self):
+    def test_a_bad_event_is_rejected_alone_and_a_bad_body_writes_nothing(self):
         shipment = self._shipment("SF104")
         body = self._body(self._event("SF104", "PICKED_UP", 2), {"tracking_ref": "SF104"})
+        counts = self.carrier._ingest_body(body, "webhook")
+        self.assertEqual((counts["stored"], counts["rejected"]), (1, 1))
+        self.assertEqual(
+            counts["rejections"], [{"event": "events[1]", "reason": "events[1].time: missing time"}]
+        )
+        self.assertEqual(shipment.milestone, "picked_up")
         with self.assertRaises(PayloadError):
-            self.carrier._ingest_body(body, "webhook")
-        self.assertFalse(shipment.event_ids)
+            self.carrier._ingest_body(b'{"events": "none"}', "webhook")
 
     def test_gs1_epcis_example_documents(self):
         # the standard's example 9.6.1 names this purchase order in both events
@@ -179,3 +187,33 @@ class TestTrackingIngest(LogisticsCommon):
         self.assertRecordValues(
             shipment, [{"health": "at_risk", "eta": self.now + timedelta(days=2)}]
         )
+
+    def test_query_budget_does_not_grow_with_the_events(self):
+        """Storing a body costs the same queries for 5 or 50 events of 5 shipments."""
+        for ref in ("QB1", "QB2", "QB3", "QB4", "QB5"):
+            self._shipment(ref)
+
+        def body(per_shipment, offset):
+            return self._body(
+                *(
+                    self._event(
+                        ref, "IN_TRANSIT", offset + step / 60, event_id=f"{ref}-{offset}-{step}"
+                    )
+                    for ref in ("QB1", "QB2", "QB3", "QB4", "QB5")
+                    for step in range(per_shipment)
+                )
+            )
+
+        self.carrier._ingest_body(body(1, 40), "webhook")  # first milestone, caches warm
+        self.env.flush_all()
+        small, large = body(1, 30), body(10, 20)
+        with self.assertQueryCount(QUERY_BUDGET):
+            self.carrier._ingest_body(small, "webhook")
+            self.env.flush_all()
+        with self.assertQueryCount(QUERY_BUDGET):
+            self.carrier._ingest_body(large, "webhook")
+            self.env.flush_all()
+        # the same bodies again: duplicates only, nothing written
+        with self.assertQueryCount(DUPLICATE_BUDGET):
+            counts = self.carrier._ingest_body(large, "webhook")
+        self.assertEqual(counts["duplicates"], 50)

@@ -24,6 +24,7 @@ class TestTrackingPolling(LogisticsCommon):
                 "max_retries": 2,
                 "api_key": "k-123",
                 "api_key_header": "as-api-key",
+                "is_test_carrier": True,  # the simulator speaks plain http
             }
         )
 

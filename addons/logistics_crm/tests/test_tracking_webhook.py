@@ -50,7 +50,18 @@ class TestTrackingWebhook(LogisticsCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
             response.json(),
-            {"received": 2, "stored": 2, "duplicates": 0, "unmatched": 0, "unmapped": 0},
+            {
+                "received": 2,
+                "accepted": 2,
+                "stored": 2,
+                "duplicates": 0,
+                "unmatched": 0,
+                "unmapped": 0,
+                "future": 0,
+                "retracted": 0,
+                "rejected": 0,
+                "rejections": [],
+            },
         )
         self.assertEqual(self.shipment.milestone, "in_transit")
         self.assertEqual(set(self.shipment.event_ids.mapped("source")), {"webhook"})
@@ -76,11 +87,6 @@ class TestTrackingWebhook(LogisticsCommon, HttpCase):
         body = b'{"events": [{"tracking_ref": "SF200", "time": "2026-05-06T10:00:00"'
         response, _logs = self._rejected("own-json", body, self._signed(body), 400)
         self.assertIn("malformed JSON", response.json()["error"])
-        half_good = self._body(
-            self._event("SF200", "PICKED_UP", 5), {"tracking_ref": "SF200", "code": "X"}
-        )
-        response, _logs = self._rejected("own-json", half_good, self._signed(half_good), 400)
-        self.assertEqual(response.json()["error"], "events[1].time: missing time")
         self.assertFalse(self.shipment.event_ids)
 
     def test_epcis_xml_good_and_malformed(self):
@@ -106,8 +112,10 @@ class TestTrackingWebhook(LogisticsCommon, HttpCase):
         self.assertFalse(self.epcis_carrier.status_ids.filtered(lambda s: not s.is_mapped))
 
     def test_oversized_body_is_refused(self):
-        body = b'{"events": []}' + b" " * parsers.MAX_BODY_BYTES
-        self._rejected("own-json", body, self._signed(body), 413)
+        body = self._body(self._event("SF200", "PICKED_UP", 5)) + b" " * parsers.MAX_BODY_BYTES
+        response = self._post("own-json", body, self._signed(body))
+        self.assertEqual(response.status_code, 413)
+        self.assertFalse(self.shipment.event_ids)
 
     def test_gs1_example_over_http(self):
         po = self._shipment("http://transaction.acme.com/po/12345678", carrier=self.epcis_carrier)

@@ -1,5 +1,7 @@
 """The normalised milestones every carrier status maps to (R-SHIP-2)."""
 
+from datetime import timedelta
+
 MILESTONES = (
     "booked",
     "picked_up",
@@ -11,11 +13,17 @@ MILESTONES = (
     "returned",
 )
 
+# Two events at the same instant: the one further along this order wins.
+RANK = {milestone: rank for rank, milestone in enumerate(MILESTONES)}
+
 # No more tracking is expected once a shipment reaches one of these.
 FINAL = frozenset({"delivered", "returned"})
 
 # The customer is told of these without asking (R-SHIP-4).
 NOTIFY = frozenset({"picked_up", "out_for_delivery", "delivered", "exception"})
+
+# A carrier's clock may run a little ahead; beyond this an event is "in the future".
+DEFAULT_FUTURE_MARGIN = timedelta(minutes=15)
 
 
 def is_final(milestone):
@@ -26,9 +34,15 @@ def latest_milestone(events):
     """Milestone of the latest event by event time, never by arrival order.
 
     ``events`` are ``(event_time, milestone)`` pairs with aware datetimes;
-    events whose milestone is unknown (None) do not move the shipment.
+    events whose milestone is unknown (None) do not move the shipment; at the
+    same instant the milestone further along :data:`MILESTONES` wins.
     """
     known = [(time, milestone) for time, milestone in events if milestone]
     if not known:
         return None
-    return max(known, key=lambda pair: pair[0])[1]
+    return max(known, key=lambda pair: (pair[0], RANK.get(pair[1], -1)))[1]
+
+
+def is_future(event_time, now, margin=DEFAULT_FUTURE_MARGIN):
+    """An event dated beyond ``now`` plus the carrier's margin does not count yet."""
+    return event_time > now + margin

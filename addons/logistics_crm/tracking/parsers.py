@@ -1,4 +1,8 @@
-"""Carrier bodies → :class:`TrackingEvent` lists.
+"""Carrier bodies → :class:`Document` of :class:`TrackingEvent` and rejected items.
+
+A body that is not a document of the connector's format raises
+:class:`PayloadError`; an event that cannot be used is rejected on its own, with
+where and why, and its neighbours go on.
 
 Three connector kinds (the carrier's ``connector``):
 
@@ -13,50 +17,104 @@ Three connector kinds (the carrier's ``connector``):
                      "eta": "optional time with offset"}]}
 
 ``epcis``
-    GS1 EPCIS 2.0 XML (``ObjectEvent``, ``TransactionEvent``, ``AggregationEvent``):
-    ``eventTime`` with its offset, ``bizStep``, ``disposition``, ``readPoint``,
-    ``bizLocation``, ``bizTransactionList``; the raw code is ``<bizStep>|<disposition>``
-    in their short CBV form (``shipping|in_transit``).
+    GS1 EPCIS 2.0 XML (also 1.2 documents): ``ObjectEvent``, ``TransactionEvent``,
+    ``AggregationEvent``, ``TransformationEvent`` and ``AssociationEvent``, with
+    ``eventTime`` and its offset, optional ``bizStep`` and ``disposition``,
+    ``readPoint``, ``bizLocation``, ``bizTransactionList``, the EPCs they name,
+    sensor readings, and ``errorDeclaration`` (the declared event is retracted).
+    The raw code is ``<bizStep>|<disposition>`` in short CBV form
+    (``shipping|in_transit``; ``|`` when the event has neither).
 
 ``aggregator``
-    An aggregator's JSON in AfterShip's shape: ``data.tracking`` (a poll answer) or
-    ``msg`` (a webhook) with ``tracking_number``, ``expected_delivery`` and
-    ``checkpoints`` carrying ``checkpoint_time``, ``tag``, ``subtag``, ``message``,
-    ``location``; the raw code is the subtag, else the tag.
+    An aggregator's JSON in AfterShip's shape: ``data.tracking`` or ``data.trackings``
+    (poll answers) or ``msg`` (a webhook) with ``tracking_number``,
+    ``expected_delivery`` and ``checkpoints`` carrying ``checkpoint_time``, ``tag``,
+    ``subtag``, ``message``, ``location``; the raw code is the subtag, else the tag.
 """
 
 import json
+import re
+from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .events import PayloadError, TrackingEvent, offset_text, parse_time
+from .events import (
+    MAX_CODE,
+    MAX_DESCRIPTION,
+    MAX_LOCATION,
+    MAX_REF,
+    EventError,
+    PayloadError,
+    TrackingEvent,
+    clean_text,
+    offset_text,
+    parse_time,
+)
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_EVENTS = 10000
-EPCIS_KINDS = frozenset({"ObjectEvent", "TransactionEvent", "AggregationEvent"})
+MAX_REFS = 1000
+MAX_SENSOR_REPORTS = 200
+MAX_LISTED = 100  # EPCs kept in an event's details; the count says the rest
+EPCIS_KINDS = frozenset(
+    {
+        "ObjectEvent",
+        "TransactionEvent",
+        "AggregationEvent",
+        "TransformationEvent",
+        "AssociationEvent",
+    }
+)
+EPCIS_ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})
 CBV_PREFIXES = (
     "urn:epcglobal:cbv:bizstep:",
     "urn:epcglobal:cbv:disp:",
+    "urn:epcglobal:cbv:er:",
     "https://ref.gs1.org/cbv/BizStep-",
     "https://ref.gs1.org/cbv/Disp-",
+    "https://ref.gs1.org/cbv/ER-",
 )
+OFFSET_RE = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
+# What a failure inside one item can raise, whatever the input: the item is rejected.
+ITEM_ERRORS = (EventError, ValueError, TypeError, OverflowError, RecursionError, KeyError)
+
+
+@dataclass
+class Document:
+    """What a body holds: usable events, and each rejected item with where and why."""
+
+    events: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+
+    def reject(self, where, reason):
+        self.rejected.append({"event": where, "reason": reason})
+
+    def collect(self, where, make):
+        """Add the event ``make()`` returns, or reject it with the reason it failed."""
+        if len(self.events) >= MAX_EVENTS:
+            self.reject(where, f"over the {MAX_EVENTS} events a body may carry")
+            return
+        try:
+            self.events.append(make())
+        except ITEM_ERRORS as error:
+            reason = str(error) if isinstance(error, EventError) else f"{where}: unreadable"
+            self.reject(where, reason)
 
 
 def parse(kind, body):
-    """Events of a body of the given connector kind; :class:`PayloadError` if unreadable."""
+    """The :class:`Document` of a body of the given connector kind.
+
+    :class:`PayloadError` when the body is not a document of that kind at all.
+    """
     if len(body) > MAX_BODY_BYTES:
         raise PayloadError(f"body of {len(body)} bytes is over the {MAX_BODY_BYTES} byte limit")
     if kind == "epcis":
-        events = parse_epcis(body)
-    elif kind == "aggregator":
-        events = parse_aggregator(_load_json(body))
-    elif kind == "json":
-        events = parse_own_json(_load_json(body))
-    else:
-        raise PayloadError(f"unknown connector kind {kind!r}")
-    if len(events) > MAX_EVENTS:
-        raise PayloadError(f"{len(events)} events in one body; at most {MAX_EVENTS}")
-    return events
+        return parse_epcis(body)
+    if kind == "aggregator":
+        return parse_aggregator(_load_json(body))
+    if kind == "json":
+        return parse_own_json(_load_json(body))
+    raise PayloadError(f"unknown connector kind {kind!r}")
 
 
 # -- our own JSON ---------------------------------------------------------------------
@@ -65,44 +123,51 @@ def parse(kind, body):
 def _load_json(body):
     try:
         return json.loads(body)
+    except RecursionError:
+        raise PayloadError("malformed JSON: nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise PayloadError(f"malformed JSON: {error}") from None
 
 
-def _text(item, key, where, required=False, limit=512):
+def _text(item, key, where, required=False, limit=MAX_DESCRIPTION, cut=True):
     value = item.get(key)
     if value is None or value == "":
         if required:
-            raise PayloadError(f"{where}.{key}: required")
+            raise EventError(f"{where}.{key}: required")
         return ""
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise PayloadError(f"{where}.{key}: must be a string")
-    return str(value).strip()[:limit]
+        raise EventError(f"{where}.{key}: must be a string")
+    text = clean_text(str(value), f"{where}.{key}", limit, cut=cut)
+    if required and not text:
+        raise EventError(f"{where}.{key}: required")
+    return text
 
 
 def parse_own_json(data):
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise PayloadError('expected an object with an "events" list')
-    events = []
+    document = Document()
     for index, item in enumerate(data["events"]):
         where = f"events[{index}]"
-        if not isinstance(item, dict):
-            raise PayloadError(f"{where}: must be an object")
-        moment = parse_time(item.get("time"), f"{where}.time")
-        eta = item.get("eta")
-        events.append(
-            TrackingEvent(
-                refs=(_text(item, "tracking_ref", where, required=True, limit=64),),
-                event_time=moment,
-                raw_code=_text(item, "code", where, required=True, limit=64),
-                description=_text(item, "description", where),
-                location=_text(item, "location", where, limit=256),
-                external_id=_text(item, "event_id", where, limit=128),
-                tz_offset=offset_text(moment),
-                eta=parse_time(eta, f"{where}.eta") if eta else None,
-            )
-        )
-    return events
+        document.collect(where, lambda item=item, where=where: _own_event(item, where))
+    return document
+
+
+def _own_event(item, where):
+    if not isinstance(item, dict):
+        raise EventError(f"{where}: must be an object")
+    moment = parse_time(item.get("time"), f"{where}.time")
+    eta = item.get("eta")
+    return TrackingEvent(
+        refs=(_text(item, "tracking_ref", where, required=True, limit=MAX_REF, cut=False),),
+        event_time=moment,
+        raw_code=_text(item, "code", where, required=True, limit=MAX_CODE, cut=False),
+        description=_text(item, "description", where),
+        location=_text(item, "location", where, limit=MAX_LOCATION),
+        external_id=_text(item, "event_id", where, limit=1024, cut=False),
+        tz_offset=offset_text(moment),
+        eta=parse_time(eta, f"{where}.eta") if eta else None,
+    )
 
 
 # -- aggregator (AfterShip-style) ------------------------------------------------------
@@ -111,39 +176,81 @@ def parse_own_json(data):
 def parse_aggregator(data):
     if not isinstance(data, dict):
         raise PayloadError("expected a JSON object")
-    tracking = (data.get("data") or {}).get("tracking") if "data" in data else data.get("msg")
-    if not isinstance(tracking, dict):
+    if "data" in data:
+        inner = data["data"]
+        if not isinstance(inner, dict):
+            raise PayloadError('"data" must be an object with "tracking" or "trackings"')
+        if "trackings" in inner:
+            trackings = inner["trackings"]
+            if not isinstance(trackings, list):
+                raise PayloadError('"data.trackings" must be a list')
+            where = "data.trackings"
+        else:
+            trackings, where = [inner.get("tracking")], "data.tracking"
+    else:
+        trackings, where = [data.get("msg")], "msg"
+    if len(trackings) == 1 and not isinstance(trackings[0], dict):
         raise PayloadError('expected "data.tracking" or "msg" with a tracking object')
-    ref = _text(tracking, "tracking_number", "tracking", required=True, limit=64)
+    document = Document()
+    for index, tracking in enumerate(trackings):
+        here = f"{where}[{index}]" if where == "data.trackings" else where
+        _aggregator_tracking(document, tracking, here)
+    return document
+
+
+def _aggregator_tracking(document, tracking, where):
+    if not isinstance(tracking, dict):
+        document.reject(where, f"{where}: must be an object")
+        return
+    try:
+        ref = _text(tracking, "tracking_number", where, required=True, limit=MAX_REF, cut=False)
+    except EventError as error:
+        document.reject(where, str(error))
+        return
+    eta = None
     expected = tracking.get("expected_delivery")
-    eta = parse_time(expected, "tracking.expected_delivery") if expected else None
+    if expected:
+        try:
+            eta = parse_time(expected, f"{where}.expected_delivery")
+        except EventError as error:
+            # the checkpoints stand without an ETA; the answer says why it was dropped
+            document.reject(f"{where}.expected_delivery", str(error))
     checkpoints = tracking.get("checkpoints") or []
     if not isinstance(checkpoints, list):
-        raise PayloadError("tracking.checkpoints: must be a list")
-    events = []
+        document.reject(f"{where}.checkpoints", f"{where}.checkpoints: must be a list")
+        return
     for index, point in enumerate(checkpoints):
-        where = f"tracking.checkpoints[{index}]"
-        if not isinstance(point, dict):
-            raise PayloadError(f"{where}: must be an object")
-        moment = parse_time(point.get("checkpoint_time"), f"{where}.checkpoint_time")
-        code = _text(point, "subtag", where, limit=64) or _text(
-            point, "tag", where, required=True, limit=64
+        here = f"{where}.checkpoints[{index}]"
+        document.collect(
+            here, lambda point=point, here=here: _aggregator_checkpoint(point, here, ref, eta)
         )
-        location = _text(point, "location", where, limit=256) or ", ".join(
-            filter(None, (_text(point, "city", where), _text(point, "country_iso3", where)))
+
+
+def _aggregator_checkpoint(point, where, ref, eta):
+    if not isinstance(point, dict):
+        raise EventError(f"{where}: must be an object")
+    moment = parse_time(point.get("checkpoint_time"), f"{where}.checkpoint_time")
+    code = _text(point, "subtag", where, limit=MAX_CODE, cut=False) or _text(
+        point, "tag", where, required=True, limit=MAX_CODE, cut=False
+    )
+    location = _text(point, "location", where, limit=MAX_LOCATION) or ", ".join(
+        filter(
+            None,
+            (
+                _text(point, "city", where, limit=128),
+                _text(point, "country_iso3", where, limit=8),
+            ),
         )
-        events.append(
-            TrackingEvent(
-                refs=(ref,),
-                event_time=moment,
-                raw_code=code,
-                description=_text(point, "message", where) or _text(point, "subtag_message", where),
-                location=location,
-                tz_offset=offset_text(moment),
-                eta=eta,
-            )
-        )
-    return events
+    )
+    return TrackingEvent(
+        refs=(ref,),
+        event_time=moment,
+        raw_code=code,
+        description=_text(point, "message", where) or _text(point, "subtag_message", where),
+        location=location,
+        tz_offset=offset_text(moment),
+        eta=eta,
+    )
 
 
 # -- GS1 EPCIS 2.0 XML -----------------------------------------------------------------
@@ -187,49 +294,177 @@ def parse_epcis(body):
         raise PayloadError("XML declaring entities is refused")
     try:
         root = etree.fromstring(body, parser=_safe_parser())
-    except etree.XMLSyntaxError as error:
+    except (etree.XMLSyntaxError, ValueError) as error:
         raise PayloadError(f"malformed XML: {error}") from None
     _refuse_entities(root.getroottree())
     if _local(root) not in ("EPCISDocument", "EPCISQueryDocument"):
         raise PayloadError(f"expected an EPCISDocument, got <{_local(root)}>")
-    events = []
+    document = Document()
     for event_list in root.iter("{*}EventList"):
         for index, element in enumerate(event_list):
             if not isinstance(element.tag, str):
                 continue
-            # EPCIS 1.x wraps newer event types in <extension>
-            if _local(element) == "extension" and len(element):
-                element = element[0]
-            if _local(element) in EPCIS_KINDS:
-                events.append(_epcis_event(element, f"EventList[{index}]"))
-    return events
+            where = f"EventList[{index}]"
+            # EPCIS 1.x wraps the newer event types in <extension>
+            if _local(element) == "extension":
+                element = next((child for child in element if isinstance(child.tag, str)), None)
+                if element is None:
+                    continue
+            kind = _local(element)
+            if kind not in EPCIS_KINDS:
+                document.reject(where, f"{where}: <{kind[:64]}> is not an EPCIS event type")
+                continue
+            document.collect(
+                where, lambda element=element, where=where: _epcis_event(element, where)
+            )
+    return document
 
 
-def _child_text(element, name):
-    child = element.find(name)
+def _child_text(element, path):
+    child = element.find(path)
     return (child.text or "").strip() if child is not None else ""
 
 
+def _first_text(element, *paths):
+    for path in paths:
+        text = _child_text(element, path)
+        if text:
+            return text
+    return ""
+
+
+def _texts(element, path):
+    return [(child.text or "").strip() for child in element.iterfind(path)]
+
+
+def _code_part(element, name, where):
+    text = _short(_child_text(element, name))
+    return clean_text(text, f"{where}.{name}", 127, cut=False)
+
+
 def _epcis_event(element, where):
+    kind = _local(element)
     moment = parse_time(_child_text(element, "eventTime"), f"{where}.eventTime")
-    offset = _child_text(element, "eventTimeZoneOffset") or offset_text(moment)
-    step = _short(_child_text(element, "bizStep"))
-    disposition = _short(_child_text(element, "disposition"))
-    refs = [(tx.text or "").strip() for tx in element.iterfind("bizTransactionList/bizTransaction")]
-    refs += [(epc.text or "").strip() for epc in element.iterfind("epcList/epc")]
+    offset = _child_text(element, "eventTimeZoneOffset")
+    if not OFFSET_RE.match(offset):
+        offset = offset_text(moment)
+    step = _code_part(element, "bizStep", where)
+    disposition = _code_part(element, "disposition", where)
+    action = _child_text(element, "action").upper()
+    if action and action not in EPCIS_ACTIONS:
+        raise EventError(f"{where}.action: {action[:32]!r} is not ADD, OBSERVE or DELETE")
     parent = _child_text(element, "parentID")
-    if parent:
-        refs.insert(0, parent)
-    location = _child_text(element, "bizLocation/id") or _child_text(element, "readPoint/id")
-    if not step and not disposition:
-        raise PayloadError(f"{where}: neither bizStep nor disposition")
+    children = _texts(element, "childEPCs/epc")
+    inputs = _texts(element, "inputEPCList/epc")
+    outputs = _texts(element, "outputEPCList/epc")
+    transactions = _texts(element, "bizTransactionList/bizTransaction")
+    refs = [parent, *transactions, *_texts(element, "epcList/epc"), *children, *outputs, *inputs]
+    refs = tuple(dict.fromkeys(ref for ref in refs if ref and len(ref) <= MAX_REF))[:MAX_REFS]
+    refs = tuple(clean_text(ref, f"{where} reference", MAX_REF) for ref in refs)
+    location = _first_text(element, "bizLocation/id", "readPoint/id")
+    details = _epcis_details(kind, parent, children, inputs, outputs, element)
+    declaration = _first(element, "errorDeclaration", "baseExtension/errorDeclaration")
+    reason = ""
+    if declaration is not None:
+        reason = clean_text(_short(_child_text(declaration, "reason")), f"{where}.reason", 128)
+        details["declared"] = clean_text(
+            _child_text(declaration, "declarationTime"), f"{where}.declarationTime", 64
+        )
     return TrackingEvent(
-        refs=tuple(ref for ref in refs if ref),
+        refs=refs,
         event_time=moment,
         raw_code=f"{step}|{disposition}",
-        description=" / ".join(filter(None, (step, disposition))).replace("_", " "),
-        location=location[:256],
-        external_id=_child_text(element, "eventID")[:128],
+        description=clean_text(
+            _describe(kind, action, step, disposition, details), where, MAX_DESCRIPTION
+        ),
+        location=clean_text(location, f"{where}.location", MAX_LOCATION),
+        external_id=clean_text(
+            _first_text(element, "eventID", "baseExtension/eventID"),
+            f"{where}.eventID",
+            1024,
+            cut=False,
+        ),
         tz_offset=offset,
-        extra={"kind": _local(element), "action": _child_text(element, "action")},
+        kind=kind,
+        action=action,
+        details=details,
+        sensors=_sensor_readings(element, where),
+        retraction=declaration is not None,
+        retraction_reason=reason,
     )
+
+
+def _first(element, *paths):
+    for path in paths:
+        found = element.find(path)
+        if found is not None:
+            return found
+    return None
+
+
+def _epcis_details(kind, parent, children, inputs, outputs, element):
+    """What an aggregation, association or transformation says, in a few keys."""
+    details = {}
+    if parent:
+        details["parent"] = parent[:MAX_REF]
+    for key, values in (("children", children), ("inputs", inputs), ("outputs", outputs)):
+        if values:
+            details[key] = [value[:MAX_REF] for value in values[:MAX_LISTED]]
+            details[f"{key}_count"] = len(values)
+    quantities = [
+        {
+            "class": _child_text(quantity, "epcClass")[:MAX_REF],
+            "quantity": _child_text(quantity, "quantity")[:32],
+            "uom": _child_text(quantity, "uom")[:16],
+        }
+        for quantity in element.iter("quantityElement")
+    ][:MAX_LISTED]
+    if quantities:
+        details["quantities"] = quantities
+    transformation = _child_text(element, "transformationID")
+    if transformation:
+        details["transformation_id"] = transformation[:MAX_REF]
+    return details
+
+
+def _describe(kind, action, step, disposition, details):
+    said = " / ".join(filter(None, (step, disposition))).replace("_", " ")
+    parent = details.get("parent", "")
+    meaning = ""
+    if kind == "AggregationEvent":
+        meaning = {"ADD": "packed into", "DELETE": "unpacked from"}.get(action, "observed in")
+        meaning = f"{meaning} {parent}".strip()
+    elif kind == "AssociationEvent":
+        meaning = {"ADD": "associated with", "DELETE": "dissociated from"}.get(
+            action, "observed with"
+        )
+        meaning = f"{meaning} {parent}".strip()
+    elif kind == "TransformationEvent":
+        meaning = "transformed {} input(s) into {} output(s)".format(
+            details.get("inputs_count", 0), details.get("outputs_count", 0)
+        )
+    return "; ".join(filter(None, (said, meaning)))
+
+
+def _sensor_readings(element, where):
+    """Each sensor element's metadata and reports as plain dicts, in document order."""
+    readings = []
+    reports = 0
+    for sensor in element.iter("sensorElement"):
+        metadata = sensor.find("sensorMetadata")
+        entry = {"metadata": _attributes(metadata, where) if metadata is not None else {}}
+        entry["reports"] = []
+        for report in sensor.iterfind("sensorReport"):
+            reports += 1
+            if reports > MAX_SENSOR_REPORTS:
+                raise EventError(f"{where}: more than {MAX_SENSOR_REPORTS} sensor reports")
+            entry["reports"].append(_attributes(report, where))
+        readings.append(entry)
+    return tuple(readings)
+
+
+def _attributes(element, where):
+    return {
+        clean_text(etree.QName(name).localname, where, 64): clean_text(value, where, 256)
+        for name, value in sorted(element.attrib.items())
+    }

@@ -48,6 +48,8 @@ DEFAULT_MAPS = {
     },
     # exact "<bizStep>|<disposition>", then "|<disposition>", then "<bizStep>|"
     "epcis": {
+        # an event with neither bizStep nor disposition (sensor readings, say)
+        "|": "info",
         "|damaged": "damage",
         "|destroyed": "damage",
         "|stolen": "lost",
