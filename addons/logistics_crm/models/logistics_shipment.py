@@ -377,6 +377,8 @@ class LogisticsShipment(models.Model):
         it pending again if its milestone moved), and one a delivery is updating
         right now is left for the next run, which that delivery triggers.
         """
+        # a job covers every company's shipments, as the scheduler's own user does
+        self = self.sudo()
         Carrier = self.env["logistics.carrier"]
         ends = time.monotonic() + time_budget
         told = done = 0
@@ -428,6 +430,8 @@ class LogisticsShipment(models.Model):
     def _cron_refresh_health(self):
         """Open shipments go late as time passes, without any new event; events that
         were dated in the future count once their time has come."""
+        # a job covers every company's shipments, as the scheduler's own user does
+        self = self.sudo()
         self.env["logistics.carrier"]._begin_read_committed()
         self.env["logistics.shipment.event"]._release_due_future_events()
         self.env["logistics.carrier"]._begin_read_committed()
