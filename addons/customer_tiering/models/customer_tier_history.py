@@ -1,11 +1,6 @@
 from odoo import fields, models
 
-TIER_SELECTION = [
-    ("platinum", "Platinum"),
-    ("gold", "Gold"),
-    ("iron", "Iron"),
-    ("lead", "Lead"),
-]
+from ..const import TIER_SELECTION
 
 
 class CustomerTierHistory(models.Model):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .customer_tier_history import TIER_SELECTION
+from ..const import TIER_SELECTION
 from .receivable_snapshot import BUCKET_FIELDS
 from .receivable_statement import STATEMENT_STATES
 

@@ -8,9 +8,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..const import TIER_SELECTION
 from ..engine import activity, credit, scoring
 from .customer_credit_grade import GRADE_SELECTION
-from .customer_tier_history import TIER_SELECTION
 from .sale_order import ORDER_OPEN_AMOUNT
 
 # who reads a customer's receivables on its form: finance and the account managers

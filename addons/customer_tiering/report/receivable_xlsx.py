@@ -4,8 +4,8 @@ import xlsxwriter
 
 from odoo import api, fields, models
 
+from ..const import TIER_SELECTION
 from ..engine import receivables
-from ..models.customer_tier_history import TIER_SELECTION
 
 
 class ReceivableSnapshotXlsx(models.AbstractModel):

@@ -3,8 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..const import TIER_SELECTION
 from ..engine import scoring
-from ..models.customer_tier_history import TIER_SELECTION
 
 
 class CustomerTierOverride(models.TransientModel):

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.customer_tiering.models.customer_tier_history import TIER_SELECTION
+from odoo.addons.customer_tiering.const import TIER_SELECTION
 
 _logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.customer_tiering.models.customer_tier_history import TIER_SELECTION
+from odoo.addons.customer_tiering.const import TIER_SELECTION
 
 # Working hours to first response and to resolution per tier (R-COMP-7).
 DEFAULT_SLA_HOURS = {

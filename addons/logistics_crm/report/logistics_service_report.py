@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.customer_tiering.models.customer_tier_history import TIER_SELECTION
+from odoo.addons.customer_tiering.const import TIER_SELECTION
 
 from ..models.logistics_complaint import RATER_DIMENSIONS
 from ..models.logistics_status_category import MILESTONE_SELECTION
