@@ -2,7 +2,9 @@
 """Run the addons' Odoo tests in a real Odoo with a real PostgreSQL.
 
 Finds an ``odoo`` command (or ``ODOO_BIN``); without one it prints one line and
-exits 0 so that the rest of the test command still runs.  With one it:
+exits 0 so that the rest of the test command still runs, unless
+``ODOO_SUITE_REQUIRED=1`` (set by ``.ci/run``): then it fails, saying why.  With
+one it:
 
 * uses the PostgreSQL server reachable as the current user, or starts a
   throwaway cluster of its own (as the ``postgres`` user when run as root);
@@ -313,6 +315,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     odoo = find_odoo()
     if not odoo:
+        if os.environ.get("ODOO_SUITE_REQUIRED") == "1":
+            print(
+                "Odoo suite FAILED: it is required here (ODOO_SUITE_REQUIRED=1) but there is "
+                "no `odoo` command on PATH and ODOO_BIN is not set."
+            )
+            return 1
         print("Odoo suite skipped: no `odoo` command on PATH and ODOO_BIN is not set.")
         return 0
     modes = [m for m in args.modes.split(",") if m]

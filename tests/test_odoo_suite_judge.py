@@ -43,3 +43,13 @@ def test_our_warnings_are_problems_but_others_are_not():
         "WARNING ? odoo.service.server: Running as user 'root' is a security risk.",
     )
     assert len(verdict.problems) == 1
+
+
+def test_without_odoo_a_user_machine_skips_and_ci_fails(monkeypatch, capsys):
+    monkeypatch.setattr(odoo_suite, "find_odoo", lambda: None)
+    monkeypatch.delenv("ODOO_SUITE_REQUIRED", raising=False)
+    assert odoo_suite.main([]) == 0
+    assert capsys.readouterr().out.startswith("Odoo suite skipped:")
+    monkeypatch.setenv("ODOO_SUITE_REQUIRED", "1")
+    assert odoo_suite.main([]) == 1
+    assert "required here" in capsys.readouterr().out

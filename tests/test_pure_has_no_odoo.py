@@ -1,4 +1,4 @@
-"""The pure packages must stay importable without Odoo (ARCHITECTURE.md)."""
+"""The pure packages must stay importable without Odoo (docs/architecture.md)."""
 
 import ast
 
