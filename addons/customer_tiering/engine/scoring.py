@@ -1,4 +1,4 @@
-"""Value scores and tier classification (R-TIER-1, R-TIER-2, R-TIER-4).
+"""Value scores and tier classification.
 
 Plain data in, plain data out: the Odoo side gathers one ``PartnerFacts`` per
 customer for a whole batch and calls :func:`score_batch`.

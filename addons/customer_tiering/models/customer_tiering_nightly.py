@@ -103,6 +103,7 @@ class CustomerTieringNightly(models.AbstractModel):
                 stats[key] += value
             if commit_batches:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        # the run's summary is the system's record, whoever started the run
         policy.sudo().write(
             {"last_run": fields.Datetime.now(), "last_run_summary": policy._summary(stats)}
         )

@@ -108,10 +108,12 @@ class CustomerTieringNightly(models.AbstractModel):
         otherwise look up one record at a time (reply-to, record name)."""
         if not bodies:
             return
+        # names and reply-to of every graded customer, whichever the user may read
         partners = self.env["res.partner"].browse(list(bodies)).sudo()
         author = self.env.user.partner_id
         reply_to = partners._notify_get_reply_to(default=author.email_formatted)
         note = self.env.ref("mail.mt_note")
+        # notes are posted by the run, not under the user's rights on each partner
         self.env["mail.message"].sudo().create(
             [
                 {
@@ -151,7 +153,7 @@ class CustomerTieringNightly(models.AbstractModel):
         }
 
     def _schedule_tier_activities(self, partners, policy, previous, written, today):
-        """Service by tier (R-TIER-3) and win-back (R-TIER-6), one create for the batch."""
+        """Service by tier and win-back, one create for the batch."""
         types = self._tier_activity_types()
         open_pairs = set(
             self.env.execute_query(
@@ -304,7 +306,8 @@ class CustomerTieringNightly(models.AbstractModel):
         """
         if not todo:
             return
-        # what mail.activity would compute one record at a time at the next flush
+        # what mail.activity would compute one record at a time at the next flush;
+        # the run reads every customer's name and assignee's zone, whoever started it
         partners = self.env["res.partner"].browse({values["res_id"] for values in todo}).sudo()
         names = {partner.id: partner.display_name for partner in partners}
         users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
@@ -319,6 +322,7 @@ class CustomerTieringNightly(models.AbstractModel):
             if index == len(rounds):
                 rounds.append([])
             rounds[index].append(values)
+        # the run schedules on every graded customer, whatever its starter may edit
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         for batch in rounds:
             created = activities.create(batch)

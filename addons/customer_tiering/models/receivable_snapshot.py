@@ -21,7 +21,7 @@ CLOSED_WRITABLE = frozenset(
 
 
 class ReceivableSnapshot(models.Model):
-    """A month-end picture of the receivables of one company (R-AR-1, R-AR-2)."""
+    """A month-end picture of the receivables of one company."""
 
     _name = "receivable.snapshot"
     _description = "Month-end Receivables Snapshot"
@@ -284,7 +284,7 @@ class ReceivableSnapshot(models.Model):
         return action
 
     def action_create_collection_plan(self):
-        """Year-end collection plan (R-AR-5): a target per overdue customer."""
+        """Year-end collection plan: a target per overdue customer."""
         self._check_credit_controller()
         self.ensure_one()
         if self.state == "draft":
@@ -301,7 +301,7 @@ class ReceivableSnapshot(models.Model):
         return action
 
     def action_generate_statements(self):
-        """A statement for every customer with a balance or movements (R-AR-3)."""
+        """A statement for every customer with a balance or movements."""
         self._check_credit_controller()
         self.ensure_one()
         self.env["receivable.statement"]._generate_for_snapshot(self)

@@ -34,7 +34,7 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # Credit rating (R-CRED-1): one per company, from the ledger.
+    # Credit rating: one per company, from the ledger.
     credit_score = fields.Float(
         company_dependent=True, readonly=True, digits=(5, 2), aggregator="avg"
     )
@@ -86,7 +86,7 @@ class ResPartner(models.Model):
         # a count only, on the current company: finance may not read orders themselves
         held = dict(
             self.env["sale.order"]
-            .sudo()
+            .sudo()  # finance counts held orders it may not open
             ._read_group(
                 [
                     ("company_id", "=", self.env.company.id),
@@ -147,6 +147,7 @@ class ResPartner(models.Model):
     def _under_credit_control(self):
         """The partners of ``self`` with a limit or a blocking grade in any company."""
         controlled = self.browse()
+        # control in a company the user cannot open still counts
         for company in self.env["res.company"].sudo().search([]):
             grades = self.env["customer.tier.policy"]._for_company(company)._credit_grades()
             # the limit and grade are finance's fields: read them whoever edits

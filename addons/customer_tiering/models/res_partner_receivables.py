@@ -12,7 +12,7 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # R-CRED-6: finance sees contract amounts against invoicing and payment
+    # finance sees contract amounts against invoicing and payment
     sales_ordered_total = fields.Monetary(
         string="Ordered", compute="_compute_sales_progress", currency_field="currency_id"
     )
@@ -22,7 +22,7 @@ class ResPartner(models.Model):
     sales_paid_total = fields.Monetary(
         string="Paid", compute="_compute_sales_progress", currency_field="currency_id"
     )
-    # the customer 360 (R-INFO-1): the same facts for every department, in one place
+    # the customer 360: the same facts for every department, in one place
     receivable_open = fields.Monetary(
         string="Open Receivables",
         compute="_compute_receivable_summary",

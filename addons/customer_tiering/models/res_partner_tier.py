@@ -34,7 +34,7 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # Evaluation profile (R-INFO-2): facts about the customer itself, the same
+    # Evaluation profile: facts about the customer itself, the same
     # whichever of our companies serves it.
     customer_region = fields.Char(
         string="Region", help="Sales region of the customer, e.g. East China."
@@ -60,7 +60,7 @@ class ResPartner(models.Model):
         "in the account manager's estimate.",
     )
 
-    # Tier results: one value per company serving the customer (R-TIER-1).
+    # Tier results: one value per company serving the customer.
     customer_tier = fields.Selection(TIER_SELECTION, company_dependent=True, readonly=True)
     tier_computed = fields.Selection(
         TIER_SELECTION,

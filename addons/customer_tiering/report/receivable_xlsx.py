@@ -9,7 +9,7 @@ from ..engine import receivables
 
 
 class ReceivableSnapshotXlsx(models.AbstractModel):
-    """Workbooks of a snapshot (Aging, Balances, Tie-out) and of a statement (R-AR-4)."""
+    """Workbooks of a snapshot (Aging, Balances, Tie-out) and of a statement."""
 
     _name = "receivable.snapshot.xlsx"
     _description = "Month-end Receivables Workbooks"
