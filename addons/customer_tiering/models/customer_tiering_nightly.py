@@ -220,28 +220,8 @@ class CustomerTieringNightly(models.AbstractModel):
             )
             for pid in facts
         }
-        for pid, revenue, last_half, prev_half, count, last_date, months in self.env.execute_query(
-            SQL(
-                """
-                SELECT m.commercial_partner_id,
-                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0),
-                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0),
-                       COALESCE(SUM(m.amount_untaxed_signed)
-                                FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0),
-                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
-                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
-                       COUNT(DISTINCT date_trunc('month', m.invoice_date))
-                           FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s)
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.commercial_partner_id = ANY(%(ids)s)
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date <= %(today)s
-                 GROUP BY m.commercial_partner_id
-                """,
-                **params,
-            )
+        for pid, revenue, last_half, prev_half, count, last_date, months in self._invoice_totals(
+            params
         ):
             fact = facts[pid]
             fact.revenue, fact.revenue_last_half, fact.revenue_previous_half = (
@@ -268,6 +248,32 @@ class CustomerTieringNightly(models.AbstractModel):
                 if margin is not None:
                     facts[pid].margin_ratio = margin / ordered
         return facts, credit_facts
+
+    def _invoice_totals(self, params):
+        """Revenue over the window and its halves, invoices, the last one, months invoiced."""
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT m.commercial_partner_id,
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed)
+                                FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0),
+                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
+                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
+                       COUNT(DISTINCT date_trunc('month', m.invoice_date))
+                           FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s)
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s
+                   AND m.commercial_partner_id = ANY(%(ids)s)
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date <= %(today)s
+                 GROUP BY m.commercial_partner_id
+                """,
+                **params,
+            )
+        )
 
     def _payment_delays(self, params):
         """Amount-weighted days beyond terms: paid parts at their payment date,
