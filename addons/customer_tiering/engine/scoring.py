@@ -189,6 +189,7 @@ def score_partner(facts, current_weights, potential_weights, scales, matrix):
 
 
 def score_batch(facts_list, current_weights, potential_weights, scales, matrix):
+    """One TierResult per facts, in order: each scored on its own, never against the batch."""
     return [
         score_partner(f, current_weights, potential_weights, scales, matrix) for f in facts_list
     ]

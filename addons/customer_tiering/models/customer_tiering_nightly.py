@@ -46,20 +46,21 @@ class CustomerTieringNightly(models.AbstractModel):
     A fixed number of queries per batch whatever its size; only customers whose
     results changed are written and get history and chatter lines.
 
-    Extension hooks other addons override (they stay on ``res.partner``, where
-    callers and overriding addons find them, and the run calls them there):
+    Extension hooks other addons override; they stay on the models where
+    callers and overriding addons find them, and the run calls them there:
 
     - ``res.partner._tiering_factor_values(partners, date)``: extra factor
       values (0..1) per partner id for a batch, as
-      ``{partner_id: {"current_<name>": v, "potential_<name>": v}}``; a key
-      counts with the weight the overriding addon adds in
-      ``customer.tier.policy._engine_weights()``. ``logistics_crm`` adds
-      shipment volume, on-time delivery and complaints.
-    - ``res.partner._tier_factor_labels()``: the labels of those factors in the
-      score breakdown.
+      ``{partner_id: {"current_<name>": v, "potential_<name>": v}}``.
+      ``logistics_crm`` adds shipment volume, on-time delivery and complaints.
+    - ``customer.tier.policy._engine_weights()``: the weights, where such an
+      extra factor gets its own; a key without weight does not count.
     - ``res.partner._tiering_scope_ids(company)``: the customers a company grades.
-    - ``res.partner._credit_exposure(partners)``: exposure per commercial
-      partner, which ``logistics_crm`` extends with uninvoiced freight.
+
+    Outside the run, on ``res.partner``: ``_tier_factor_labels()`` names those
+    factors in the form's score breakdown, and ``_credit_exposure(partners)``
+    (exposure per commercial partner, for the credit hold) is what
+    ``logistics_crm`` extends with delivered, uninvoiced freight.
 
     ``res.partner._recompute_customer_tiers()`` is the public entry point (the
     cron, the policy and the form's button call it).
@@ -121,7 +122,10 @@ class CustomerTieringNightly(models.AbstractModel):
         floors = {grade: line.min_score for grade, line in grades.items()}
         for partner_id, fact in facts.items():
             fact.extra = extra.get(partner_id, {})
-            result = scoring.score_partner(fact, current_weights, potential_weights, scales, matrix)
+        tier_results = scoring.score_batch(
+            list(facts.values()), current_weights, potential_weights, scales, matrix
+        )
+        for (partner_id, fact), result in zip(facts.items(), tier_results):
             credit_result = credit.score(credit_facts[partner_id], credit_weights, floors)
             results[partner_id] = (fact, result, credit_result)
         previous = self._tier_stored_results(partners, company)
