@@ -12,7 +12,7 @@ MAX_COMMENT = 2000
 
 
 class StatementPortal(CustomerPortal):
-    """Customers see, confirm or dispute their own statements (R-AR-3)."""
+    """Customers see, confirm or dispute their own statements."""
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)

@@ -1,4 +1,4 @@
-"""Customer activity status and churn (R-TIER-6).
+"""Customer activity status and churn.
 
 Boundaries are whole calendar months since the last posted invoice, so that a
 customer invoiced on 15 January is still *active* on 15 April and *cooling*

@@ -1,4 +1,4 @@
-"""Aging buckets (R-AR-1) shared by the credit metrics and the month-end snapshot."""
+"""Aging buckets shared by the credit metrics and the month-end snapshot."""
 
 from dataclasses import dataclass
 

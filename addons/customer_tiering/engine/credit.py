@@ -1,4 +1,4 @@
-"""Credit rating from the receivables ledger (R-CRED-1, R-CRED-2).
+"""Credit rating from the receivables ledger.
 
 Payment performance (履约信用) comes from the ledger: a PAYDEX-style index of
 the amount-weighted days paid beyond terms, the share of open receivables that

@@ -1,4 +1,4 @@
-"""Month-end receivables (R-AR-1, R-AR-2, R-AR-3): plain numbers in, plain numbers out.
+"""Month-end receivables: plain numbers in, plain numbers out.
 
 The snapshot's lines are built set-wise in SQL (the bucket bounds come from
 ``aging.lower_bounds``); here: the tie-out, the item-by-item reference

@@ -1,4 +1,4 @@
-"""Value scores and tier classification (R-TIER-1, R-TIER-2, R-TIER-4).
+"""Value scores and tier classification.
 
 Plain data in, plain data out: the Odoo side gathers one ``PartnerFacts`` per
 customer for a whole batch and calls :func:`score_batch`.
@@ -189,6 +189,7 @@ def score_partner(facts, current_weights, potential_weights, scales, matrix):
 
 
 def score_batch(facts_list, current_weights, potential_weights, scales, matrix):
+    """One TierResult per facts, in order: each scored on its own, never against the batch."""
     return [
         score_partner(f, current_weights, potential_weights, scales, matrix) for f in facts_list
     ]

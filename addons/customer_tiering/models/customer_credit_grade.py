@@ -13,7 +13,7 @@ DEFAULT_GRADES = {
 
 
 class CustomerCreditGrade(models.Model):
-    """What a credit grade means in one company (R-CRED-2)."""
+    """What a credit grade means in one company."""
 
     _name = "customer.credit.grade"
     _description = "Credit Grade Policy"

@@ -7,7 +7,7 @@ from .customer_credit_grade import GRADE_SELECTION
 
 
 class CustomerCreditReview(models.Model):
-    """The credit file (信用档案, R-CRED-4): every review with its inputs and decision."""
+    """The credit file (信用档案): every review with its inputs and decision."""
 
     _name = "customer.credit.review"
     _description = "Credit Review"

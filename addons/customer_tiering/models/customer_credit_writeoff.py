@@ -225,6 +225,7 @@ class CustomerCreditWriteoff(models.Model):
         # the approver need not be a credit controller: the state and the credit
         # file row are the system's record of this decision
         self.sudo().write({"state": "approved", "approver_id": self.env.uid, "move_id": entry.id})
+        # the credit file row, like the state, is written by the system, not the approver
         self.env["customer.credit.review"].sudo().create(
             {
                 "partner_id": self.partner_id.id,

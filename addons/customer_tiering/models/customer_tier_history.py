@@ -4,7 +4,7 @@ from ..const import TIER_SELECTION
 
 
 class CustomerTierHistory(models.Model):
-    """One row per tier change of a customer in a company (R-TIER-5)."""
+    """One row per tier change of a customer in a company."""
 
     _name = "customer.tier.history"
     _description = "Customer Tier History"

@@ -26,7 +26,7 @@ POTENTIAL_WEIGHT_FIELDS = {
 
 
 class CustomerTierPolicy(models.Model):
-    """How one company scores and tiers its customers (R-TIER-2)."""
+    """How one company scores and tiers its customers."""
 
     _name = "customer.tier.policy"
     _description = "Customer Tiering Policy"
@@ -96,7 +96,7 @@ class CustomerTierPolicy(models.Model):
     cooling_months = fields.Integer(string="Cooling up to (months)", default=6)
     at_risk_months = fields.Integer(string="At Risk up to (months)", default=12)
 
-    # service by tier (R-TIER-3)
+    # service by tier
     platinum_contact_days = fields.Integer(
         string="Platinum Contact Every (days)",
         default=30,
@@ -108,7 +108,7 @@ class CustomerTierPolicy(models.Model):
         help="Gets an activity for each platinum customer without an account manager. "
         "Empty: the user who runs the recompute.",
     )
-    # credit rating weights (R-CRED-1): payment performance from the ledger,
+    # credit rating weights: payment performance from the ledger,
     # solvency, operating capacity and profitability from reviewed statements
     credit_weight_paydex = fields.Float(string="PAYDEX", default=50)
     credit_weight_overdue = fields.Float(string="Overdue Receivables", default=30)
@@ -119,7 +119,7 @@ class CustomerTierPolicy(models.Model):
     credit_weight_asset_turnover = fields.Float(string="Asset Turnover", default=5)
     credit_weight_net_margin = fields.Float(string="Net Margin", default=10)
     credit_grade_ids = fields.One2many("customer.credit.grade", "policy_id", string="Credit Grades")
-    # collection by aging bucket (R-CRED-5): 1-30 days to the account manager
+    # collection by aging bucket: 1-30 days to the account manager
     collection_user_31_90_id = fields.Many2one(
         "res.users",
         string="Collects 31–90 Days",
@@ -172,8 +172,10 @@ class CustomerTierPolicy(models.Model):
     @api.model
     def _for_company(self, company):
         """The company's policy (and its grade table), created with the defaults on first use."""
+        # every user grades and reads with the company's policy; only managers may edit it
         policy = self.sudo().search([("company_id", "=", company.id)], limit=1)
         if not policy:
+            # the first use creates the defaults, whoever the first user is
             policy = self.sudo().create({"company_id": company.id})
             self.env["customer.credit.grade"].sudo()._create_defaults(policy)
         return policy
@@ -197,8 +199,10 @@ class CustomerTierPolicy(models.Model):
     def _credit_grades(self):
         """Grade -> its policy line, for this company."""
         self.ensure_one()
+        # the grade table decides holds for every user, who may not edit it
         lines = self.sudo().credit_grade_ids
         if not lines:
+            # the defaults are created on first use, whoever the first user is
             self.env["customer.credit.grade"].sudo()._create_defaults(self)
             lines = self.sudo().credit_grade_ids
         return {line.grade: line for line in lines}
@@ -270,7 +274,7 @@ class CustomerTierPolicy(models.Model):
             stats = partners._recompute_customer_tiers(commit_batches=True)
             _logger.info("Customer tiers of %s: %s", company.name, stats)
 
-    # -- churn at a glance (R-TIER-6) -------------------------------------------
+    # -- churn at a glance -------------------------------------------
 
     active_3m = fields.Integer(string="Active, last 3 months", compute="_compute_churn_figures")
     active_6m = fields.Integer(string="Active, last 6 months", compute="_compute_churn_figures")

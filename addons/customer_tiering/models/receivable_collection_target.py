@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 
 class ReceivableCollectionTarget(models.Model):
-    """One overdue customer in a year-end collection plan (清收计划, R-AR-5):
+    """One overdue customer in a year-end collection plan (清收计划):
     what to collect, who collects it and by when; progress from the payments
     received after the snapshot's cut-off."""
 

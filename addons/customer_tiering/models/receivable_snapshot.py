@@ -21,7 +21,7 @@ CLOSED_WRITABLE = frozenset(
 
 
 class ReceivableSnapshot(models.Model):
-    """A month-end picture of the receivables of one company (R-AR-1, R-AR-2)."""
+    """A month-end picture of the receivables of one company."""
 
     _name = "receivable.snapshot"
     _description = "Month-end Receivables Snapshot"
@@ -284,7 +284,7 @@ class ReceivableSnapshot(models.Model):
         return action
 
     def action_create_collection_plan(self):
-        """Year-end collection plan (R-AR-5): a target per overdue customer."""
+        """Year-end collection plan: a target per overdue customer."""
         self._check_credit_controller()
         self.ensure_one()
         if self.state == "draft":
@@ -301,7 +301,7 @@ class ReceivableSnapshot(models.Model):
         return action
 
     def action_generate_statements(self):
-        """A statement for every customer with a balance or movements (R-AR-3)."""
+        """A statement for every customer with a balance or movements."""
         self._check_credit_controller()
         self.ensure_one()
         self.env["receivable.statement"]._generate_for_snapshot(self)
@@ -400,33 +400,7 @@ class ReceivableSnapshot(models.Model):
             reference = SQL("COALESCE(l.invoice_date, l.date)")
         else:
             reference = SQL("COALESCE(l.date_maturity, l.date)")
-        count = len(edges) + 2
-        digits = self.currency_id.decimal_places
-        bucket_names = BUCKET_FIELDS[:count]
-
-        bucket_filters = SQL(", ").join(
-            SQL("SUM(residual) FILTER (WHERE bucket = %s) AS %s", index, SQL.identifier(name))
-            for index, name in enumerate(bucket_names)
-        )
-        bucket_sums = SQL(", ").join(
-            SQL("SUM(pp.%s) AS %s", SQL.identifier(name), SQL.identifier(name))
-            for name in bucket_names
-        )
-
-        def rounded(column):
-            return SQL("ROUND(COALESCE(%s, 0), %s)", column, digits)
-
-        overdue = SQL(" + ").join(
-            rounded(SQL("c.%s", SQL.identifier(name))) for name in bucket_names[1:]
-        )
-        partner = self.env["res.partner"]
-        grade = partner._fields.get("credit_grade")
-        if grade is not None and grade.company_dependent:
-            grade_sql = SQL("rp.credit_grade->>%s", str(self.company_id.id))
-        elif grade is not None and grade.store and grade.column_type:
-            grade_sql = SQL("rp.credit_grade::varchar")
-        else:
-            grade_sql = SQL("NULL::varchar")
+        fragments = self._line_fragments(BUCKET_FIELDS[: len(edges) + 2])
         self.env.cr.execute(
             SQL(
                 """
@@ -495,30 +469,54 @@ class ReceivableSnapshot(models.Model):
                 reference=reference,
                 bounds=aging.lower_bounds(edges),
                 filter=self._receivable_line_filter(),
-                bucket_filters=bucket_filters,
-                bucket_sums=bucket_sums,
                 previous=previous.id or 0,
-                opening=rounded(SQL("c.opening")),
-                debit=rounded(SQL("c.debit")),
-                credit=rounded(SQL("c.credit")),
-                closing=rounded(SQL("c.closing")),
-                overdue=overdue,
-                bucket_rounded=SQL(", ").join(
-                    SQL(
-                        "%s AS %s", rounded(SQL("c.%s", SQL.identifier(name))), SQL.identifier(name)
-                    )
-                    for name in bucket_names
-                ),
-                bucket_columns=SQL(", ").join(SQL.identifier(name) for name in bucket_names),
                 snapshot=self.id,
                 company=self.company_id.id,
                 company_key=str(self.company_id.id),
                 uid=self.env.uid,
-                grade=grade_sql,
+                **fragments,
             )
         )
         self.env["receivable.snapshot.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
+
+    def _line_fragments(self, bucket_names):
+        """The bucket sums, the amounts rounded to the currency and the grade column."""
+        digits = self.currency_id.decimal_places
+
+        def rounded(column):
+            return SQL("ROUND(COALESCE(%s, 0), %s)", column, digits)
+
+        grade = self.env["res.partner"]._fields.get("credit_grade")
+        if grade is not None and grade.company_dependent:
+            grade_sql = SQL("rp.credit_grade->>%s", str(self.company_id.id))
+        elif grade is not None and grade.store and grade.column_type:
+            grade_sql = SQL("rp.credit_grade::varchar")
+        else:
+            grade_sql = SQL("NULL::varchar")
+        return {
+            "bucket_filters": SQL(", ").join(
+                SQL("SUM(residual) FILTER (WHERE bucket = %s) AS %s", index, SQL.identifier(name))
+                for index, name in enumerate(bucket_names)
+            ),
+            "bucket_sums": SQL(", ").join(
+                SQL("SUM(pp.%s) AS %s", SQL.identifier(name), SQL.identifier(name))
+                for name in bucket_names
+            ),
+            "opening": rounded(SQL("c.opening")),
+            "debit": rounded(SQL("c.debit")),
+            "credit": rounded(SQL("c.credit")),
+            "closing": rounded(SQL("c.closing")),
+            "overdue": SQL(" + ").join(
+                rounded(SQL("c.%s", SQL.identifier(name))) for name in bucket_names[1:]
+            ),
+            "bucket_rounded": SQL(", ").join(
+                SQL("%s AS %s", rounded(SQL("c.%s", SQL.identifier(name))), SQL.identifier(name))
+                for name in bucket_names
+            ),
+            "bucket_columns": SQL(", ").join(SQL.identifier(name) for name in bucket_names),
+            "grade": grade_sql,
+        }
 
     def _line_totals(self):
         """Column totals of the stored lines."""

@@ -8,7 +8,7 @@ BUCKET_STRINGS = ["Not Due"] + [f"Bucket {index}" for index in range(1, len(BUCK
 
 
 class ReceivableSnapshotLine(models.Model):
-    """One customer in a month-end snapshot: balance table and aging (R-AR-1, R-AR-2)."""
+    """One customer in a month-end snapshot: balance table and aging."""
 
     _name = "receivable.snapshot.line"
     _description = "Month-end Receivables Snapshot Line"

@@ -23,7 +23,7 @@ MOVEMENT_KINDS = [
 
 
 class ReceivableStatement(models.Model):
-    """A customer's statement of account for one snapshot period (对账单, R-AR-3)."""
+    """A customer's statement of account for one snapshot period (对账单)."""
 
     _name = "receivable.statement"
     _description = "Customer Statement of Account"

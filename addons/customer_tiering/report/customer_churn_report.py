@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 
 class CustomerChurnReport(models.Model):
-    """Churn over time (R-TIER-6, R-ANA-1): per company and month end, customers
+    """Churn over time: per company and month end, customers
     active in the twelve months up to it, and those active in the twelve months
     before that who did not come back."""
 

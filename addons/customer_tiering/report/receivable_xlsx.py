@@ -9,7 +9,7 @@ from ..engine import receivables
 
 
 class ReceivableSnapshotXlsx(models.AbstractModel):
-    """Workbooks of a snapshot (Aging, Balances, Tie-out) and of a statement (R-AR-4)."""
+    """Workbooks of a snapshot (Aging, Balances, Tie-out) and of a statement."""
 
     _name = "receivable.snapshot.xlsx"
     _description = "Month-end Receivables Workbooks"
@@ -145,17 +145,24 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
     @api.model
     def _snapshot_workbook(self, snapshot):
         """Bytes of the workbook: Aging, Balances and Tie-out sheets."""
-        _ = self.env._
-        currency = snapshot.currency_id
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"in_memory": True})
-        fmt = self._formats(book, currency)
+        fmt = self._formats(book, snapshot.currency_id)
         records = self._snapshot_records(snapshot)
+        self._aging_sheet(book, fmt, snapshot, records)
+        self._balances_sheet(book, fmt, snapshot, records)
+        self._tie_out_sheet(book, fmt, snapshot, records)
+        book.close()
+        return output.getvalue()
+
+    @api.model
+    def _aging_sheet(self, book, fmt, snapshot, records):
+        """The aging table, with subtotals by tier below it."""
+        _ = self.env._
+        currency = snapshot.currency_id
         count = snapshot.bucket_used
         labels = snapshot._bucket_labels()
         digits = currency.decimal_places
-
-        # Aging
         sheet = book.add_worksheet(_("Aging"))
         columns = receivables.aging_columns(count)
         headers_row = self._title_block(
@@ -182,7 +189,11 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
                     sheet.write_number(row, col, totals[key], fmt["total_money"])
             row += 1
 
-        # Balances
+    @api.model
+    def _balances_sheet(self, book, fmt, snapshot, records):
+        _ = self.env._
+        currency = snapshot.currency_id
+        digits = currency.decimal_places
         sheet = book.add_worksheet(_("Balances"))
         headers_row = self._title_block(
             sheet,
@@ -198,7 +209,13 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             sheet, fmt, headers_row, columns, records, self._totals(records, columns, digits)
         )
 
-        # Tie-out
+    @api.model
+    def _tie_out_sheet(self, book, fmt, snapshot, records):
+        """The ledger's receivable accounts against the sum of the lines."""
+        _ = self.env._
+        currency = snapshot.currency_id
+        count = snapshot.bucket_used
+        digits = currency.decimal_places
         sheet = book.add_worksheet(_("Tie-out"))
         row = self._title_block(
             sheet, fmt, _("Tie-out to the Ledger"), snapshot.company_id, snapshot.date_to, currency
@@ -234,8 +251,6 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             row += 1
         sheet.write(row, 0, _("Status"), fmt["label"])
         sheet.write(row, 1, _("Ties to the ledger") if ties else _("Does not tie out"))
-        book.close()
-        return output.getvalue()
 
     @api.model
     def _totals(self, records, columns, digits):

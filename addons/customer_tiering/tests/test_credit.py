@@ -174,7 +174,7 @@ class TestCreditHold(CustomerTieringCommon):
         self.assertEqual(order.state, "sale")
         # its uninvoiced amount now counts in the exposure of the next one
         self.assertAlmostEqual(self.customer.credit_exposure, 500.0)
-        # finance sees ordered against invoiced against paid (R-CRED-6)
+        # finance sees ordered against invoiced against paid
         self.assertRecordValues(
             self.customer,
             [{"sales_ordered_total": 500, "sales_invoiced_total": 0, "sales_paid_total": 0}],

@@ -17,6 +17,25 @@ SEED = 20261130
 SEQUENCES = 200
 STEPS = 6
 REFUSED = (UserError, AccessError, ValidationError)
+OPERATIONS = (
+    "create",
+    "confirm",
+    "confirm_batch",
+    "write_state",
+    "write_state_and_line",
+    "copy",
+    "cancel_draft",
+    "release",
+    "switch_customer",
+    "switch_currency",
+    "grow",
+    "add_line",
+    "shrink",
+    "pay_online",
+)
+EDIT_OPERATIONS = frozenset(
+    {"switch_customer", "switch_currency", "grow", "add_line", "shrink", "pay_online"}
+)
 
 
 @tagged("post_install", "-at_install")
@@ -114,28 +133,19 @@ class TestCreditInvariantProperty(OnlinePaymentCommon):
     def _operation(self, rng, orders, stats):
         """Apply one random operation; return its name."""
         order = rng.choice(orders) if orders else None
-        kind = rng.choice(
-            (
-                "create",
-                "confirm",
-                "confirm_batch",
-                "write_state",
-                "write_state_and_line",
-                "copy",
-                "cancel_draft",
-                "release",
-                "switch_customer",
-                "switch_currency",
-                "grow",
-                "add_line",
-                "shrink",
-                "pay_online",
-            )
-        )
+        kind = rng.choice(OPERATIONS)
         if order is None or kind == "create":
             orders.append(self._create(rng))
             return "create"
         as_seller = order.with_user(self.salesperson)
+        if kind in EDIT_OPERATIONS:
+            self._edit_operation(kind, rng, order, as_seller)
+        else:
+            self._state_operation(kind, rng, order, as_seller, orders, stats)
+        return kind
+
+    def _state_operation(self, kind, rng, order, as_seller, orders, stats):
+        """Confirm, copy, cancel or release: the paths that may move the order's state."""
         if kind == "confirm":
             if order.state in ("draft", "sent"):
                 predicted_hold = order.credit_on_hold
@@ -173,7 +183,10 @@ class TestCreditInvariantProperty(OnlinePaymentCommon):
             if order.state in ("draft", "sent") and order.credit_on_hold:
                 self._release(order, user=self.other_controller)
                 stats["released"] += 1
-        elif kind == "switch_customer":
+
+    def _edit_operation(self, kind, rng, order, as_seller):
+        """Change the customer, the currency or the lines of the order."""
+        if kind == "switch_customer":
             customer = rng.choice(self.customers)
             as_seller.write({"partner_id": customer.id, "partner_invoice_id": customer.id})
         elif kind == "switch_currency":
@@ -204,7 +217,6 @@ class TestCreditInvariantProperty(OnlinePaymentCommon):
         elif kind == "pay_online":
             if order.state in ("draft", "sent"):
                 self._pay_online(order)
-        return kind
 
     def test_random_sequences_keep_the_invariant(self):
         rng = random.Random(SEED)

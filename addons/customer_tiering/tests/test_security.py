@@ -8,7 +8,7 @@ class TestSecurityGroups(CustomerTieringCommon):
     def test_roles_imply_what_they_need_and_nothing_more(self):
         self.assertTrue(self.account_manager.has_group("sales_team.group_sale_salesman"))
         self.assertFalse(self.account_manager.has_group("customer_tiering.group_credit_controller"))
-        # deciding on credit is separate from selling (R-CRED-3)
+        # deciding on credit is separate from selling
         self.assertFalse(self.credit_controller.has_group("sales_team.group_sale_salesman"))
         self.assertTrue(self.credit_controller.has_group("account.group_account_invoice"))
         self.assertTrue(self.sales_manager.has_group("customer_tiering.group_account_manager"))

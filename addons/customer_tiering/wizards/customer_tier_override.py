@@ -8,7 +8,7 @@ from ..engine import scoring
 
 
 class CustomerTierOverride(models.TransientModel):
-    """A sales manager fixes (or frees) a customer's tier, with a reason (R-TIER-5)."""
+    """A sales manager fixes (or frees) a customer's tier, with a reason."""
 
     _name = "customer.tier.override"
     _description = "Override Customer Tier"
@@ -49,6 +49,7 @@ class CustomerTierOverride(models.TransientModel):
             partner.write(
                 {"tier_locked": False, "tier_lock_reason": False, "customer_tier": new_tier}
             )
+        # history is read-only for users: the system records the manager's decision
         self.env["customer.tier.history"].sudo().create(
             {
                 "partner_id": partner.id,

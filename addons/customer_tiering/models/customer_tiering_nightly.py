@@ -1,0 +1,479 @@
+import json
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import activity, credit, scoring
+
+# Company-dependent results the recompute writes set-wise (name -> SQL cast).
+TIER_RESULT_COLUMNS = {
+    "customer_tier": "text",
+    "tier_computed": "text",
+    "tier_current_score": "float8",
+    "tier_potential_score": "float8",
+    "tier_rising": "bool",
+    "tier_candidate": "text",
+    "customer_activity_status": "text",
+    "last_invoice_date": "text",
+    "tier_revenue": "float8",
+    "tier_breakdown": "text",
+    "credit_score": "float8",
+    "credit_grade": "text",
+    "credit_paydex": "float8",
+    "credit_dso": "float8",
+    "credit_overdue_share": "float8",
+    "credit_suggested_limit": "float8",
+    "credit_breakdown": "text",
+    "credit_review_due": "text",
+}
+FLOAT_RESULTS = (
+    "tier_current_score",
+    "tier_potential_score",
+    "tier_revenue",
+    "credit_score",
+    "credit_paydex",
+    "credit_dso",
+    "credit_overdue_share",
+    "credit_suggested_limit",
+)
+
+
+class CustomerTieringNightly(models.AbstractModel):
+    """The nightly grading of customers, one company at a time: tier and
+    credit scores from set-wise queries, written in one UPDATE per batch, with
+    their history, chatter notes and follow-up activities.
+
+    A fixed number of queries per batch whatever its size; only customers whose
+    results changed are written and get history and chatter lines.
+
+    Extension hooks other addons override; they stay on the models where
+    callers and overriding addons find them, and the run calls them there:
+
+    - ``res.partner._tiering_factor_values(partners, date)``: extra factor
+      values (0..1) per partner id for a batch, as
+      ``{partner_id: {"current_<name>": v, "potential_<name>": v}}``.
+      ``logistics_crm`` adds shipment volume, on-time delivery and complaints.
+    - ``customer.tier.policy._engine_weights()``: the weights, where such an
+      extra factor gets its own; a key without weight does not count.
+    - ``res.partner._tiering_scope_ids(company)``: the customers a company grades.
+
+    Outside the run, on ``res.partner``: ``_tier_factor_labels()`` names those
+    factors in the form's score breakdown, and ``_credit_exposure(partners)``
+    (exposure per commercial partner, for the credit hold) is what
+    ``logistics_crm`` extends with delivered, uninvoiced freight.
+
+    ``res.partner._recompute_customer_tiers()`` is the public entry point (the
+    cron, the policy and the form's button call it).
+    """
+
+    _name = "customer.tiering.nightly"
+    _description = "Customer Tiering: nightly recompute"
+
+    @api.model
+    def _tiering_scope_ids(self, company):
+        """Commercial customers the company grades, in a stable order."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM res_partner
+                 WHERE customer_rank > 0 AND active
+                   AND (company_id IS NULL OR company_id = %(company)s)
+                   AND id = commercial_partner_id
+                 ORDER BY id
+                """,
+                company=company.id,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _recompute_customer_tiers(self, partner_ids=None, commit_batches=False):
+        """Score, classify and write the customers of the current company."""
+        company = self.env.company
+        policy = self.env["customer.tier.policy"]._for_company(company)
+        self.env.flush_all()  # the aggregates below read the tables directly
+        partners = self.env["res.partner"]
+        ids = partner_ids if partner_ids is not None else partners._tiering_scope_ids(company)
+        today = fields.Date.context_today(self)
+        stats = {"customers": 0, "changed": 0, "tier_changes": 0, "grade_changes": 0}
+        size = policy.batch_size
+        for start in range(0, len(ids), size):
+            batch = partners.browse(ids[start : start + size])
+            batch_stats = self._recompute_tier_batch(batch, policy, today)
+            for key, value in batch_stats.items():
+                stats[key] += value
+            if commit_batches:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        # the run's summary is the system's record, whoever started the run
+        policy.sudo().write(
+            {"last_run": fields.Datetime.now(), "last_run_summary": policy._summary(stats)}
+        )
+        return stats
+
+    def _recompute_tier_batch(self, partners, policy, today):
+        company = policy.company_id
+        facts, credit_facts = self._tiering_facts(partners, company, policy, today)
+        extra = partners._tiering_factor_values(partners, today)
+        current_weights, potential_weights = policy._engine_weights()
+        results = {}
+        scales, matrix = policy._engine_scales(), policy._engine_matrix()
+        boundaries = policy._engine_boundaries()
+        credit_weights, grades = policy._credit_weights(), policy._credit_grades()
+        floors = {grade: line.min_score for grade, line in grades.items()}
+        for partner_id, fact in facts.items():
+            fact.extra = extra.get(partner_id, {})
+        tier_results = scoring.score_batch(
+            list(facts.values()), current_weights, potential_weights, scales, matrix
+        )
+        for (partner_id, fact), result in zip(facts.items(), tier_results):
+            credit_result = credit.score(credit_facts[partner_id], credit_weights, floors)
+            results[partner_id] = (fact, result, credit_result)
+        previous = self._tier_stored_results(partners, company)
+        rows, changes, grade_changes = [], [], []
+        for partner_id, (fact, result, credit_result) in results.items():
+            old = previous[partner_id]
+            new = self._tier_row(fact, result, old, policy, boundaries, today)
+            new.update(self._credit_row(fact, credit_result, old, grades, policy, today))
+            if new != old["row"]:
+                rows.append((partner_id, new))
+                if new["customer_tier"] != old["row"]["customer_tier"]:
+                    changes.append((partner_id, old["row"]["customer_tier"], new, result))
+                if new["credit_grade"] != old["row"]["credit_grade"]:
+                    grade_changes.append(
+                        (
+                            partner_id,
+                            old["row"]["credit_grade"],
+                            credit_facts[partner_id],
+                            credit_result,
+                        )
+                    )
+        self._write_tier_results(company, rows)
+        self._log_tier_changes(company, changes)
+        self._log_credit_changes(company, grade_changes, dict(rows))
+        self._schedule_tier_activities(partners, policy, previous, dict(rows), today)
+        self._schedule_credit_activities(
+            partners, policy, previous, credit_facts, dict(rows), today
+        )
+        return {
+            "customers": len(results),
+            "changed": len(rows),
+            "tier_changes": len(changes),
+            "grade_changes": len(grade_changes),
+        }
+
+    def _tier_row(self, fact, result, old, policy, boundaries, today):
+        last = fact.last_invoice_date
+        candidate = self._tier_candidate(result, policy)
+        computed = result.tier
+        return {
+            "customer_tier": old["row"]["customer_tier"] if old["locked"] else computed,
+            "tier_computed": computed,
+            "tier_current_score": result.current_score,
+            "tier_potential_score": result.potential_score,
+            "tier_rising": result.rising,
+            "tier_candidate": candidate,
+            "customer_activity_status": activity.activity_status(last, today, boundaries),
+            "last_invoice_date": last.isoformat() if last else None,
+            "tier_revenue": round(fact.revenue, 2),
+            "tier_breakdown": json.dumps(result.breakdown, sort_keys=True),
+        }
+
+    @api.model
+    def _tier_candidate(self, result, policy):
+        """Close enough to the next threshold up or down to be looked at."""
+        margin = policy.candidate_margin
+        score = result.current_score
+        floors = {"platinum": policy.platinum_min, "gold": policy.gold_min, "iron": policy.iron_min}
+        ceilings = {"gold": policy.platinum_min, "iron": policy.gold_min, "lead": policy.iron_min}
+        if result.tier in ceilings and score >= ceilings[result.tier] - margin:
+            return "promotion"
+        if result.tier in floors and not result.rising and score < floors[result.tier] + margin:
+            return "demotion"
+        return None
+
+    def _tiering_facts(self, partners, company, policy, today):
+        """One PartnerFacts per customer of the batch, from three aggregate queries."""
+        window_start = activity.add_months(today, -policy.window_months)
+        mid = activity.add_months(today, -(policy.window_months // 2))
+        params = {
+            "company": company.id,
+            "ids": partners.ids,
+            "start": window_start,
+            "mid": mid,
+            "today": today,
+        }
+        facts = {
+            row[0]: scoring.PartnerFacts(
+                row[0],
+                employees=row[1] or None,
+                annual_revenue=row[2] or None,
+                wallet_share=row[3] or None,
+                outlook=row[4] or None,
+            )
+            for row in self.env.execute_query(
+                SQL(
+                    """SELECT id, employee_count, annual_revenue, wallet_share_potential, growth_outlook
+                         FROM res_partner WHERE id = ANY(%(ids)s)""",
+                    **params,
+                )
+            )
+        }
+        credit_facts = {
+            pid: credit.CreditFacts(
+                pid, window_days=(today - window_start).days, window_months=policy.window_months
+            )
+            for pid in facts
+        }
+        for pid, revenue, last_half, prev_half, count, last_date, months in self._invoice_totals(
+            params
+        ):
+            fact = facts[pid]
+            fact.revenue, fact.revenue_last_half, fact.revenue_previous_half = (
+                revenue,
+                last_half,
+                prev_half,
+            )
+            fact.invoice_count = count
+            fact.last_invoice_date = last_date
+            fact.days_since_last_invoice = (today - last_date).days if last_date else None
+            credit_facts[pid].revenue = revenue
+            credit_facts[pid].months_invoiced = months
+        for pid, paid_days, paid, open_days, overdue in self._payment_delays(params):
+            if paid + overdue:
+                # for the tier a customer who never pays is late too
+                facts[pid].avg_days_late = (paid_days + open_days) / (paid + overdue)
+            if paid:
+                credit_facts[pid].avg_days_beyond_terms = paid_days / paid
+        self._credit_ledger_facts(credit_facts, params)
+        for pid, ordered, invoiced, margin in self._order_fulfilment(params):
+            if ordered:
+                facts[pid].ordered_amount = ordered
+                facts[pid].invoiced_amount = invoiced
+                if margin is not None:
+                    facts[pid].margin_ratio = margin / ordered
+        return facts, credit_facts
+
+    def _invoice_totals(self, params):
+        """Revenue over the window and its halves, invoices, the last one, months invoiced."""
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT m.commercial_partner_id,
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed)
+                                FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0),
+                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
+                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
+                       COUNT(DISTINCT date_trunc('month', m.invoice_date))
+                           FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s)
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s
+                   AND m.commercial_partner_id = ANY(%(ids)s)
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date <= %(today)s
+                 GROUP BY m.commercial_partner_id
+                """,
+                **params,
+            )
+        )
+
+    def _payment_delays(self, params):
+        """Amount-weighted days beyond terms: paid parts at their payment date,
+        overdue open parts as of today (a customer who never pays is late too)."""
+        return self.env.execute_query(
+            SQL(
+                """
+                WITH items AS (
+                    SELECT l.id, l.partner_id, l.date_maturity, l.amount_residual
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id
+                     WHERE l.company_id = %(company)s
+                       AND l.partner_id = ANY(%(ids)s)
+                       AND l.parent_state = 'posted'
+                       AND a.account_type = 'asset_receivable'
+                       AND l.balance > 0
+                       AND l.date > %(start)s AND l.date <= %(today)s
+                ), paid AS (
+                    SELECT p.debit_move_id AS line_id,
+                           SUM(p.amount) AS amount,
+                           SUM(p.amount * (p.max_date - i.date_maturity)) AS weighted_days
+                      FROM account_partial_reconcile p
+                      JOIN items i ON i.id = p.debit_move_id
+                     WHERE p.max_date <= %(today)s
+                     GROUP BY p.debit_move_id
+                )
+                SELECT i.partner_id,
+                       COALESCE(SUM(paid.weighted_days), 0),
+                       COALESCE(SUM(paid.amount), 0),
+                       COALESCE(SUM(i.amount_residual * (%(today)s::date - i.date_maturity))
+                                FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0),
+                       COALESCE(SUM(i.amount_residual)
+                                FILTER (WHERE i.date_maturity < %(today)s AND i.amount_residual > 0), 0)
+                  FROM items i
+                  LEFT JOIN paid ON paid.line_id = i.id
+                 GROUP BY i.partner_id
+                """,
+                **params,
+            )
+        )
+
+    def _order_fulfilment(self, params):
+        """Ordered against invoiced on confirmed orders of the window (and margin if known)."""
+        order_line = self.env["sale.order.line"]
+        margin = SQL("SUM(sol.margin)") if "margin" in order_line._fields else SQL("NULL::numeric")
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT rp.commercial_partner_id,
+                       SUM(sol.price_subtotal),
+                       SUM(sol.price_subtotal
+                           * LEAST(sol.qty_invoiced / NULLIF(sol.product_uom_qty, 0), 1)),
+                       %(margin)s
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner rp ON rp.id = so.partner_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND so.date_order > %(start)s
+                   AND rp.commercial_partner_id = ANY(%(ids)s)
+                   AND sol.display_type IS NULL
+                 GROUP BY rp.commercial_partner_id
+                """,
+                margin=margin,
+                **params,
+            )
+        )
+
+    @api.model
+    def _tiering_factor_values(self, partners, date):
+        """None in this addon: the run asks ``res.partner``, which others extend."""
+        return {}
+
+    def _tier_stored_results(self, partners, company):
+        """What the previous recompute wrote, for the current company."""
+        key = str(company.id)
+        columns = SQL(", ").join(
+            SQL("%s->>%s", SQL.identifier(name), key) for name in TIER_RESULT_COLUMNS
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, user_id, (tier_locked->>%s)::bool, %s FROM res_partner WHERE id = ANY(%s)",
+                key,
+                columns,
+                partners.ids,
+            )
+        )
+        previous = {}
+        for pid, user_id, locked, *values in rows:
+            row = dict(zip(TIER_RESULT_COLUMNS, values))
+            for name in FLOAT_RESULTS:
+                row[name] = float(row[name]) if row[name] is not None else None
+            row["tier_rising"] = row["tier_rising"] == "true"
+            previous[pid] = {"row": row, "locked": bool(locked), "user_id": user_id}
+        return previous
+
+    def _write_tier_results(self, company, rows):
+        """One UPDATE for the whole batch, merging this company's key into each jsonb."""
+        if not rows:
+            return
+        key = str(company.id)
+        arrays = {name: [new[name] for _pid, new in rows] for name in TIER_RESULT_COLUMNS}
+        assignments = SQL(", ").join(
+            SQL(
+                "%s = COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, v.%s)",
+                SQL.identifier(name),
+                SQL.identifier(name),
+                key,
+                SQL.identifier(name),
+            )
+            for name in TIER_RESULT_COLUMNS
+        )
+        unnests = SQL(", ").join(
+            SQL("%s::%s[]", arrays[name], SQL(cast)) for name, cast in TIER_RESULT_COLUMNS.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET %(assignments)s, write_date = now() at time zone 'UTC', write_uid = %(uid)s
+                  FROM unnest(%(ids)s::int[], %(unnests)s) AS v(id, %(names)s)
+                 WHERE p.id = v.id
+                """,
+                assignments=assignments,
+                uid=self.env.uid,
+                ids=[pid for pid, _new in rows],
+                unnests=unnests,
+                names=SQL(", ").join(SQL.identifier(name) for name in TIER_RESULT_COLUMNS),
+            )
+        )
+        self.env["res.partner"].invalidate_model(
+            list(TIER_RESULT_COLUMNS) + ["write_date", "write_uid"]
+        )
+
+    def _credit_ledger_facts(self, credit_facts, params):
+        """Open receivables by age and the latest reviewed statements, two queries."""
+        for pid, open_amount, d30, d90, over in self.env.execute_query(
+            SQL(
+                """
+                SELECT l.partner_id,
+                       SUM(l.amount_residual),
+                       COALESCE(SUM(l.amount_residual)
+                                FILTER (WHERE %(today)s::date - l.date_maturity BETWEEN 1 AND 30), 0),
+                       COALESCE(SUM(l.amount_residual)
+                                FILTER (WHERE %(today)s::date - l.date_maturity BETWEEN 31 AND 90), 0),
+                       COALESCE(SUM(l.amount_residual)
+                                FILTER (WHERE %(today)s::date - l.date_maturity > 90), 0)
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE l.company_id = %(company)s
+                   AND l.partner_id = ANY(%(ids)s)
+                   AND l.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND NOT l.reconciled
+                   AND l.date <= %(today)s
+                 GROUP BY l.partner_id
+                """,
+                **params,
+            )
+        ):
+            facts = credit_facts[pid]
+            facts.open_amount = open_amount
+            facts.overdue_1_30, facts.overdue_31_90, facts.overdue_over_90 = d30, d90, over
+        for pid, current_ratio, debt_ratio, asset_turnover, net_margin in self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id)
+                       partner_id, current_ratio, debt_ratio, asset_turnover, net_margin
+                  FROM customer_credit_review
+                 WHERE company_id = %(company)s AND partner_id = ANY(%(ids)s)
+                   AND has_statements AND state = 'done'
+                 ORDER BY partner_id, date DESC, id DESC
+                """,
+                **params,
+            )
+        ):
+            facts = credit_facts[pid]
+            facts.current_ratio, facts.debt_ratio = current_ratio, debt_ratio
+            facts.asset_turnover, facts.net_margin = asset_turnover, net_margin
+
+    def _credit_row(self, fact, result, old, grades, policy, today):
+        grade = grades.get(result.grade)
+        monthly_revenue = fact.revenue / max(policy.window_months, 1)
+        due = old["row"]["credit_review_due"]
+        if result.grade != old["row"]["credit_grade"] or not due:
+            months = grade.review_months if grade else 6
+            due = activity.add_months(today, months).isoformat()
+        return {
+            "credit_score": result.score,
+            "credit_grade": result.grade,
+            "credit_paydex": result.paydex,
+            "credit_dso": result.dso,
+            "credit_overdue_share": result.overdue_share,
+            "credit_suggested_limit": credit.suggested_limit(
+                result.grade, monthly_revenue, {g: line.limit_months for g, line in grades.items()}
+            ),
+            "credit_breakdown": json.dumps(result.breakdown, sort_keys=True),
+            "credit_review_due": due,
+        }

@@ -1,0 +1,331 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..const import TIER_SELECTION
+from ..engine import scoring
+
+
+class CustomerTieringNightly(models.AbstractModel):
+    """What the nightly run leaves behind: history, credit reviews, notes, activities."""
+
+    _inherit = "customer.tiering.nightly"
+
+    def _log_tier_changes(self, company, changes):
+        """History rows for every change, a chatter note for every change of an existing tier."""
+        if not changes:
+            return
+        labels = dict(TIER_SELECTION)
+        history, notes = [], {}
+        for pid, old_tier, new, result in changes:
+            history.append(
+                {
+                    "partner_id": pid,
+                    "company_id": company.id,
+                    "date": fields.Datetime.now(),
+                    "old_tier": old_tier,
+                    "new_tier": new["customer_tier"],
+                    "current_score": result.current_score,
+                    "potential_score": result.potential_score,
+                    "rising": result.rising,
+                    "change": scoring.tier_change(old_tier, new["customer_tier"]) or "initial",
+                    "origin": "automatic",
+                    "user_id": self.env.uid,
+                }
+            )
+            if old_tier:  # a first grading is history, not news
+                notes[pid] = self._tier_change_body(company, old_tier, new, labels)
+        self._insert_rows("customer.tier.history", history)
+        self._post_batch_notes(notes)
+
+    def _log_credit_changes(self, company, grade_changes, written):
+        """A credit-file entry per grade change, a chatter note when a known grade moves."""
+        if not grade_changes:
+            return
+        reviews, notes = [], {}
+        for pid, old_grade, facts, result in grade_changes:
+            new = written[pid]
+            reviews.append(
+                {
+                    "partner_id": pid,
+                    "company_id": company.id,
+                    "date": fields.Date.context_today(self),
+                    "reviewer_id": self.env.uid,
+                    "origin": "automatic",
+                    "state": "done",
+                    "old_grade": old_grade,
+                    "grade": result.grade,
+                    "score": result.score,
+                    "paydex": result.paydex or 0.0,
+                    "dso": result.dso or 0.0,
+                    "overdue_share": result.overdue_share,
+                    "open_amount": facts.open_amount,
+                    "suggested_limit": new["credit_suggested_limit"],
+                    "has_statements": False,
+                }
+            )
+            if old_grade:
+                notes[pid] = Markup("<p>%s</p>") % self.env._(
+                    "Credit grade (%(company)s): %(old)s → %(new)s — score %(score).1f, "
+                    "suggested limit %(limit).0f.",
+                    company=company.name,
+                    old=old_grade,
+                    new=result.grade,
+                    score=result.score,
+                    limit=new["credit_suggested_limit"],
+                )
+        self._insert_rows("customer.credit.review", reviews)
+        self._post_batch_notes(notes)
+
+    @api.model
+    def _insert_rows(self, model_name, rows):
+        """One INSERT for many rows of a plain model of ours (no ORM side effect to run)."""
+        if not rows:
+            return
+        model = self.env[model_name]
+        now, uid = fields.Datetime.now(), self.env.uid
+        names = list(rows[0]) + ["create_uid", "create_date", "write_uid", "write_date"]
+        values = SQL(", ").join(
+            SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in [*row.values(), uid, now, uid, now]))
+            for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) VALUES %s",
+                SQL.identifier(model._table),
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                values,
+            )
+        )
+        model.invalidate_model()
+
+    @api.model
+    def _post_batch_notes(self, bodies):
+        """Log notes on many partners in one create, with what mail.message would
+        otherwise look up one record at a time (reply-to, record name)."""
+        if not bodies:
+            return
+        # names and reply-to of every graded customer, whichever the user may read
+        partners = self.env["res.partner"].browse(list(bodies)).sudo()
+        author = self.env.user.partner_id
+        reply_to = partners._notify_get_reply_to(default=author.email_formatted)
+        note = self.env.ref("mail.mt_note")
+        # notes are posted by the run, not under the user's rights on each partner
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": partner.id,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "author_id": author.id,
+                    "email_from": author.email_formatted,
+                    "reply_to": reply_to[partner.id],
+                    "record_name": partner.display_name,
+                    "body": bodies[partner.id],
+                }
+                for partner in partners
+            ]
+        )
+
+    def _tier_change_body(self, company, old_tier, new, labels):
+        return Markup("<p>%s</p>") % self.env._(
+            "Customer tier (%(company)s): %(old)s → %(new)s%(rising)s — current value %(current).1f, "
+            "potential value %(potential).1f.",
+            company=company.name,
+            old=labels.get(old_tier, self.env._("none")),
+            new=labels[new["customer_tier"]],
+            rising=self.env._(" (rising)") if new["tier_rising"] else "",
+            current=new["tier_current_score"],
+            potential=new["tier_potential_score"],
+        )
+
+    @api.model
+    def _tier_activity_types(self):
+        return {
+            "assign": self.env.ref("customer_tiering.mail_activity_type_assign_manager"),
+            "contact": self.env.ref("customer_tiering.mail_activity_type_platinum_contact"),
+            "change": self.env.ref("customer_tiering.mail_activity_type_tier_change"),
+            "win_back": self.env.ref("customer_tiering.mail_activity_type_win_back"),
+        }
+
+    def _schedule_tier_activities(self, partners, policy, previous, written, today):
+        """Service by tier and win-back, one create for the batch."""
+        types = self._tier_activity_types()
+        open_pairs = set(
+            self.env.execute_query(
+                SQL(
+                    """SELECT res_id, activity_type_id FROM mail_activity
+                        WHERE res_model = 'res.partner' AND res_id = ANY(%s)
+                          AND activity_type_id = ANY(%s)""",
+                    partners.ids,
+                    [t.id for t in types.values()],
+                )
+            )
+        )
+        manager = policy.tier_manager_id or self.env.user
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        labels = dict(TIER_SELECTION)
+        _ = self.env._
+        todo = []
+
+        def add(pid, kind, user, summary, days=0):
+            if (pid, types[kind].id) in open_pairs or not user:
+                return
+            open_pairs.add((pid, types[kind].id))
+            todo.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": pid,
+                    "activity_type_id": types[kind].id,
+                    "user_id": user,
+                    "summary": summary,
+                    "date_deadline": today + timedelta(days=days),
+                }
+            )
+
+        for pid, old in previous.items():
+            new = written.get(pid, old["row"])
+            user = old["user_id"]
+            if new["customer_tier"] == "platinum":
+                if not user:
+                    add(
+                        pid,
+                        "assign",
+                        manager.id,
+                        _("Assign an account manager to this platinum customer"),
+                    )
+                else:
+                    add(
+                        pid,
+                        "contact",
+                        user,
+                        _("Proactive contact (platinum)"),
+                        policy.platinum_contact_days,
+                    )
+            if pid in written:
+                change = scoring.tier_change(old["row"]["customer_tier"], new["customer_tier"])
+                if change:
+                    add(
+                        pid,
+                        "change",
+                        user,
+                        _("Tier %(change)s: %(old)s → %(new)s")
+                        % {
+                            "change": _("promotion") if change == "promotion" else _("demotion"),
+                            "old": labels[old["row"]["customer_tier"]],
+                            "new": labels[new["customer_tier"]],
+                        },
+                    )
+                elif new["tier_rising"] and not old["row"]["tier_rising"]:
+                    add(pid, "change", user, _("Rising customer: high potential value"))
+                became_lost = new["customer_activity_status"] == "lost"
+                if became_lost and old["row"]["customer_activity_status"] != "lost":
+                    add(pid, "win_back", user or manager.id, _("Win back this lost customer"))
+        self._create_activities(todo)
+
+    @api.model
+    def _credit_activity_types(self):
+        return {
+            "collection": self.env.ref("customer_tiering.mail_activity_type_collection"),
+            "review": self.env.ref("customer_tiering.mail_activity_type_credit_review"),
+        }
+
+    def _schedule_credit_activities(self, partners, policy, previous, credit_facts, written, today):
+        """Collection by the oldest overdue bucket and reviews falling due, one create."""
+        types = self._credit_activity_types()
+        open_pairs = set(
+            self.env.execute_query(
+                SQL(
+                    """SELECT res_id, activity_type_id FROM mail_activity
+                        WHERE res_model = 'res.partner' AND res_id = ANY(%s)
+                          AND activity_type_id = ANY(%s)""",
+                    partners.ids,
+                    [t.id for t in types.values()],
+                )
+            )
+        )
+        fallback = self.env.user
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        currency = policy.company_id.currency_id
+        _ = self.env._
+        todo = []
+        for pid, facts in credit_facts.items():
+            old = previous[pid]
+            if facts.overdue_over_90 > 0:
+                user, amount = policy.collection_user_over_90_id or fallback, facts.overdue_over_90
+                bucket = _("over 90 days")
+            elif facts.overdue_31_90 > 0:
+                user, amount = policy.collection_user_31_90_id or fallback, facts.overdue_31_90
+                bucket = _("31–90 days")
+            elif facts.overdue_1_30 > 0:
+                user, amount = (
+                    (old["user_id"] and self.env["res.users"].browse(old["user_id"])) or fallback,
+                    facts.overdue_1_30,
+                )
+                bucket = _("1–30 days")
+            else:
+                user = None
+            if user and (pid, types["collection"].id) not in open_pairs:
+                todo.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": pid,
+                        "activity_type_id": types["collection"].id,
+                        "user_id": user.id,
+                        # plain formatting: currency.format looks the language up per call
+                        "summary": _("Collect %(amount)s overdue %(bucket)s")
+                        % {"amount": f"{currency.symbol} {amount:,.2f}", "bucket": bucket},
+                        "date_deadline": today,
+                    }
+                )
+            due = written.get(pid, old["row"])["credit_review_due"]
+            if due and due <= today.isoformat() and (pid, types["review"].id) not in open_pairs:
+                todo.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": pid,
+                        "activity_type_id": types["review"].id,
+                        "user_id": (policy.credit_reviewer_id or fallback).id,
+                        "summary": _("Credit review due"),
+                        "date_deadline": today,
+                    }
+                )
+        self._create_activities(todo)
+
+    @api.model
+    def _create_activities(self, todo):
+        """Create activities in as few batches as possible.
+
+        mail.activity subscribes each assignee once per batch and would insert
+        the same follower twice for two activities of one user on one partner,
+        so each round holds at most one activity per (partner, user).
+        """
+        if not todo:
+            return
+        # what mail.activity would compute one record at a time at the next flush;
+        # the run reads every customer's name and assignee's zone, whoever started it
+        partners = self.env["res.partner"].browse({values["res_id"] for values in todo}).sudo()
+        names = {partner.id: partner.display_name for partner in partners}
+        users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
+        zones = {user.id: user.tz for user in users}
+        rounds, seen = [], {}
+        for values in todo:
+            values.update(
+                res_name=names[values["res_id"]], user_tz=zones[values["user_id"]], date_done=False
+            )
+            key = (values["res_id"], values["user_id"])
+            index = seen[key] = seen.get(key, -1) + 1
+            if index == len(rounds):
+                rounds.append([])
+            rounds[index].append(values)
+        # the run schedules on every graded customer, whatever its starter may edit
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        for batch in rounds:
+            created = activities.create(batch)
+            # the values were given: no need to recompute them record by record
+            for fname in ("res_name", "user_tz", "date_done"):
+                self.env.remove_to_compute(created._fields[fname], created)
