@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.tools import SQL
 
 from odoo.addons.customer_tiering.engine import activity, scoring
-from odoo.addons.customer_tiering.models.res_partner import TIER_RESULT_COLUMNS
+from odoo.addons.customer_tiering.models.customer_tiering_nightly import TIER_RESULT_COLUMNS
 
 RESULT_FIELDS = ", ".join(f"{name} = NULL" for name in TIER_RESULT_COLUMNS)
 
