@@ -1,8 +1,9 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
+from ..access import CREDIT_CONTROLLER, require_any_group
 from .customer_credit_grade import GRADE_SELECTION
 
 
@@ -74,8 +75,8 @@ class CustomerCreditReview(models.Model):
 
     @api.model
     def _check_credit_controller(self):
-        if not (self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")):
-            raise AccessError(self.env._("Only a credit controller can decide on credit."))
+        message = self.env._("Only a credit controller can decide on credit.")
+        require_any_group(self.env, message, CREDIT_CONTROLLER)
 
     def action_decide(self):
         """Apply the decided limit and payment terms to the customer, then regrade it."""

@@ -3,8 +3,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-CONTROLLER = "customer_tiering.group_credit_controller"
-ACCOUNTING_MANAGER = "account.group_account_manager"
+from ..access import ACCOUNTING_MANAGER, CREDIT_CONTROLLER, require_any_group
 
 
 class CustomerCreditWriteoff(models.Model):
@@ -79,14 +78,10 @@ class CustomerCreditWriteoff(models.Model):
 
     # -- rights -------------------------------------------------------------
 
-    @api.model
-    def _check_group(self, group, message):
-        if not (self.env.su or self.env.user.has_group(group)):
-            raise AccessError(message)
-
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_group(CONTROLLER, self.env._("A write-off is proposed by a credit controller."))
+        message = self.env._("A write-off is proposed by a credit controller.")
+        require_any_group(self.env, message, CREDIT_CONTROLLER)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -102,7 +97,8 @@ class CustomerCreditWriteoff(models.Model):
     # -- steps --------------------------------------------------------------
 
     def action_propose(self):
-        self._check_group(CONTROLLER, self.env._("A write-off is proposed by a credit controller."))
+        message = self.env._("A write-off is proposed by a credit controller.")
+        require_any_group(self.env, message, CREDIT_CONTROLLER)
         for writeoff in self:
             if writeoff.state != "draft":
                 raise UserError(self.env._("Only a draft write-off can be proposed."))
@@ -122,9 +118,8 @@ class CustomerCreditWriteoff(models.Model):
         return True
 
     def _check_approver(self):
-        self._check_group(
-            ACCOUNTING_MANAGER, self.env._("A write-off is approved by an accounting manager.")
-        )
+        message = self.env._("A write-off is approved by an accounting manager.")
+        require_any_group(self.env, message, ACCOUNTING_MANAGER)
         for writeoff in self:
             if writeoff.state != "proposed":
                 raise UserError(self.env._("Only a proposed write-off can be decided."))

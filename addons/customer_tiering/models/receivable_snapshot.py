@@ -3,9 +3,10 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..access import CREDIT_CONTROLLER, require_any_group
 from ..engine import aging, receivables
 
 _logger = logging.getLogger(__name__)
@@ -227,8 +228,8 @@ class ReceivableSnapshot(models.Model):
     @api.model
     def _check_credit_controller(self):
         """Month end writes with raw SQL: credit controllers only, whoever can read it."""
-        if not (self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")):
-            raise AccessError(self.env._("Only a credit controller can run the month end."))
+        message = self.env._("Only a credit controller can run the month end.")
+        require_any_group(self.env, message, CREDIT_CONTROLLER)
 
     def action_compute(self):
         self._check_credit_controller()

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..access import CREDIT_CONTROLLER, require_any_group
 from ..engine import receivables
 
 STATEMENT_STATES = [
@@ -182,8 +183,8 @@ class ReceivableStatement(models.Model):
 
     def action_send(self):
         """Email the statements (PDF attached) to each customer's invoicing contact."""
-        if not (self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")):
-            raise AccessError(self.env._("Only a credit controller sends statements."))
+        message = self.env._("Only a credit controller sends statements.")
+        require_any_group(self.env, message, CREDIT_CONTROLLER)
         template = self.env.ref("customer_tiering.mail_template_receivable_statement")
         to_send = self.filtered(lambda s: s.state in ("draft", "sent"))
         if not to_send:

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..access import ACCOUNT_MANAGER, CREDIT_CONTROLLER, in_any_group, require_any_group
 from .customer_credit_grade import GRADE_SELECTION
 from .res_partner_receivables import RECEIVABLE_GROUPS
 from .sale_order import ORDER_OPEN_AMOUNT
@@ -160,17 +161,11 @@ class ResPartner(models.Model):
     @api.model
     def _check_grading_rights(self):
         """Grading runs raw SQL as the system: account managers and finance only."""
-        groups = (
-            "customer_tiering.group_account_manager",
-            "customer_tiering.group_credit_controller",
-        )
-        if not (self.env.su or any(self.env.user.has_group(group) for group in groups)):
-            raise AccessError(
-                self.env._("Only account managers and credit controllers grade customers.")
-            )
+        message = self.env._("Only account managers and credit controllers grade customers.")
+        require_any_group(self.env, message, ACCOUNT_MANAGER, CREDIT_CONTROLLER)
 
     def _can_decide_credit(self):
-        return self.env.su or self.env.user.has_group("customer_tiering.group_credit_controller")
+        return in_any_group(self.env, CREDIT_CONTROLLER)
 
     def action_open_held_orders(self):
         self.ensure_one()

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..access import SALES_MANAGER, in_any_group
 from ..const import TIER_SELECTION
 from ..engine import scoring
 
@@ -182,7 +183,7 @@ class ResPartner(models.Model):
         )
 
     def _can_override_tier(self):
-        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        return in_any_group(self.env, SALES_MANAGER)
 
     def action_open_tier_override(self):
         self.ensure_one()
