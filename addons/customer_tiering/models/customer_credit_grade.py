@@ -1,14 +1,21 @@
 from odoo import fields, models
 
+from ..engine import credit
+
 GRADE_SELECTION = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")]
 
-# grade: (score floor, months of revenue as limit, blocks sales, review every n months)
+# grade: (months of revenue as limit, blocks sales, review every n months); the
+# score floors are the engine's
+DEFAULT_POLICIES = {
+    "A": (3.0, False, 12),
+    "B": (2.0, False, 6),
+    "C": (1.0, False, 6),
+    "D": (0.5, False, 3),
+    "E": (0.0, True, 1),
+}
 DEFAULT_GRADES = {
-    "A": (85.0, 3.0, False, 12),
-    "B": (70.0, 2.0, False, 6),
-    "C": (60.0, 1.0, False, 6),
-    "D": (45.0, 0.5, False, 3),
-    "E": (0.0, 0.0, True, 1),
+    grade: (credit.DEFAULT_GRADE_FLOORS[grade], *policy)
+    for grade, policy in DEFAULT_POLICIES.items()
 }
 
 

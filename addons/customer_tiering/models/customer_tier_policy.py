@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..engine import activity, scoring
+from ..engine import activity, credit, scoring
 
 _logger = logging.getLogger(__name__)
 
@@ -110,14 +110,26 @@ class CustomerTierPolicy(models.Model):
     )
     # credit rating weights: payment performance from the ledger,
     # solvency, operating capacity and profitability from reviewed statements
-    credit_weight_paydex = fields.Float(string="PAYDEX", default=50)
-    credit_weight_overdue = fields.Float(string="Overdue Receivables", default=30)
-    credit_weight_dso = fields.Float(string="DSO", default=10)
-    credit_weight_regularity = fields.Float(string="Invoicing Regularity", default=10)
-    credit_weight_current_ratio = fields.Float(string="Current Ratio", default=10)
-    credit_weight_debt_ratio = fields.Float(string="Debt Ratio", default=10)
-    credit_weight_asset_turnover = fields.Float(string="Asset Turnover", default=5)
-    credit_weight_net_margin = fields.Float(string="Net Margin", default=10)
+    credit_weight_paydex = fields.Float(string="PAYDEX", default=credit.DEFAULT_WEIGHTS["paydex"])
+    credit_weight_overdue = fields.Float(
+        string="Overdue Receivables", default=credit.DEFAULT_WEIGHTS["overdue"]
+    )
+    credit_weight_dso = fields.Float(string="DSO", default=credit.DEFAULT_WEIGHTS["dso"])
+    credit_weight_regularity = fields.Float(
+        string="Invoicing Regularity", default=credit.DEFAULT_WEIGHTS["regularity"]
+    )
+    credit_weight_current_ratio = fields.Float(
+        string="Current Ratio", default=credit.DEFAULT_WEIGHTS["current_ratio"]
+    )
+    credit_weight_debt_ratio = fields.Float(
+        string="Debt Ratio", default=credit.DEFAULT_WEIGHTS["debt_ratio"]
+    )
+    credit_weight_asset_turnover = fields.Float(
+        string="Asset Turnover", default=credit.DEFAULT_WEIGHTS["asset_turnover"]
+    )
+    credit_weight_net_margin = fields.Float(
+        string="Net Margin", default=credit.DEFAULT_WEIGHTS["net_margin"]
+    )
     credit_grade_ids = fields.One2many("customer.credit.grade", "policy_id", string="Credit Grades")
     # collection by aging bucket: 1-30 days to the account manager
     collection_user_31_90_id = fields.Many2one(
