@@ -44,6 +44,29 @@ _logger = logging.getLogger(__name__)
 
 
 class LogisticsCarrier(models.Model):
+    """A carrier sending tracking events, pushed to the webhook or polled.
+
+    Its ``connector`` names the format it speaks.  Each connector is a value of
+    ``connector`` and three methods of this model named after it, which the
+    carrier finds by name (as ``delivery`` finds ``<delivery_type>_rate_shipment``):
+
+    ``_<connector>_parse(body)``
+        The :class:`~odoo.addons.logistics_crm.tracking.parsers.Document` of a
+        body (bytes) pushed to ``/logistics/tracking/<code>`` or answered to a
+        poll; raises :class:`~odoo.addons.logistics_crm.tracking.events.PayloadError`
+        when the body is not a document of the connector's format at all.
+        Bodies over ``parsers.MAX_BODY_BYTES`` are refused before it is called.
+    ``_<connector>_default_status_map()``
+        ``{raw_code: status category code}`` a new carrier starts with.
+    ``_<connector>_poll_request(shipment)``
+        ``(url, headers)`` of the GET asking for one shipment's events;
+        ``_poll_url`` and ``_poll_headers`` build the usual ones.
+
+    Another addon adds a connector without touching this one: it depends on
+    ``logistics_crm``, extends ``connector`` with ``selection_add`` (and an
+    ``ondelete``), and defines the three methods on ``logistics.carrier``.
+    """
+
     _name = "logistics.carrier"
     _description = "Carrier"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -195,7 +218,7 @@ class LogisticsCarrier(models.Model):
             known = set(carrier.status_ids.mapped("raw_code"))
             carrier.status_ids = [
                 Command.create({"raw_code": code, "category_id": by_code[category].id})
-                for code, category in status_map.DEFAULT_MAPS[carrier.connector].items()
+                for code, category in carrier._connector_call("default_status_map").items()
                 if code not in known and category in by_code
             ]
 
@@ -251,7 +274,7 @@ class LogisticsCarrier(models.Model):
         a document of the carrier's format; a bad event is rejected on its own.
         """
         self.ensure_one()
-        return self._ingest_document(parsers.parse(self.connector, body), source)
+        return self._ingest_document(self._parse_body(body), source)
 
     def _ingest_document(self, document, source, shipments=None):
         counts = self._ingest_events(document.events, source, shipments)
@@ -522,7 +545,6 @@ class LogisticsCarrier(models.Model):
         self.ensure_one()
         if not shipments:
             return 0
-        headers = self._poll_headers()
         ends = time.monotonic() + POLL_BATCH_SECONDS
         polled = 0
         with requests.Session() as session:
@@ -534,17 +556,16 @@ class LogisticsCarrier(models.Model):
                 error = False
                 try:
                     with self.env.cr.savepoint():
+                        url, headers = self._connector_call("poll_request", shipment)
                         body = polling.fetch(
                             session,
-                            self._poll_url(shipment.tracking_ref),
+                            url,
                             headers=headers,
                             timeout=self.timeout,
                             retries=self.max_retries,
                             allow_http=self.is_test_carrier,
                         )
-                        self._ingest_document(
-                            parsers.parse(self.connector, body), "poll", shipments=shipment
-                        )
+                        self._ingest_document(self._parse_body(body), "poll", shipments=shipment)
                 except (polling.FetchError, PayloadError) as failure:
                     error = str(failure)[:500]
                     _logger.info(
@@ -562,9 +583,53 @@ class LogisticsCarrier(models.Model):
             return self.endpoint.replace("{tracking_ref}", ref)
         return f"{self.endpoint.rstrip('/')}/{ref}"
 
-    def _poll_headers(self):
-        headers = {"Accept": "application/xml" if self.connector == "epcis" else "application/json"}
+    def _poll_headers(self, accept="application/json"):
+        headers = {"Accept": accept}
         if self.api_key:
             name = self.api_key_header or "Authorization"
             headers[name] = f"Bearer {self.api_key}" if name == "Authorization" else self.api_key
         return headers
+
+    # -- connectors (see the class docstring) -----------------------------------------
+
+    def _connector_call(self, method, *args):
+        """Call this carrier's ``_<connector>_<method>(*args)``."""
+        self.ensure_one()
+        function = getattr(self, f"_{self.connector}_{method}", None)
+        if function is None:
+            raise NotImplementedError(
+                f"connector {self.connector!r} has no _{self.connector}_{method}"
+            )
+        return function(*args)
+
+    def _parse_body(self, body):
+        """The :class:`Document` of a body, parsed by this carrier's connector."""
+        parsers.check_size(body)
+        return self._connector_call("parse", body)
+
+    def _json_parse(self, body):
+        return parsers.parse_json(body)
+
+    def _json_default_status_map(self):
+        return status_map.DEFAULT_MAPS["json"]
+
+    def _json_poll_request(self, shipment):
+        return self._poll_url(shipment.tracking_ref), self._poll_headers()
+
+    def _epcis_parse(self, body):
+        return parsers.parse_epcis(body)
+
+    def _epcis_default_status_map(self):
+        return status_map.DEFAULT_MAPS["epcis"]
+
+    def _epcis_poll_request(self, shipment):
+        return self._poll_url(shipment.tracking_ref), self._poll_headers("application/xml")
+
+    def _aggregator_parse(self, body):
+        return parsers.parse_aggregator_json(body)
+
+    def _aggregator_default_status_map(self):
+        return status_map.DEFAULT_MAPS["aggregator"]
+
+    def _aggregator_poll_request(self, shipment):
+        return self._poll_url(shipment.tracking_ref), self._poll_headers()
