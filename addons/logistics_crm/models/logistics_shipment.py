@@ -343,7 +343,7 @@ class LogisticsShipment(models.Model):
         return True
 
     def _notify_milestones(self, changed):
-        """Queue the customer's e-mail (R-SHIP-4) and give exceptions to a person now.
+        """Queue the customer's e-mail and give exceptions to a person now.
 
         Rendering and posting a templated e-mail costs tens of milliseconds per
         shipment, so it runs in the notification job, triggered right away, and a

@@ -1,4 +1,4 @@
-"""Shipment health from its plan, ETA and milestone (R-SHIP-1, R-SHIP-5)."""
+"""Shipment health from its plan, ETA and milestone."""
 
 from .milestones import FINAL
 
