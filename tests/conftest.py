@@ -31,3 +31,6 @@ for _name, _folder in PURE_PACKAGES.items():
 sys.path.insert(0, str(ROOT / "tests"))
 # the carrier simulator the Odoo tests use is plain Python too
 sys.path.insert(0, str(ROOT / "addons" / "logistics_crm" / "tests"))
+
+# test-only Odoo addons: their tests run in Odoo (odoo_suite.py), not under pytest
+collect_ignore = ["addons"]

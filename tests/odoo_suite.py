@@ -9,7 +9,8 @@ one it:
 * uses the PostgreSQL server reachable as the current user, or starts a
   throwaway cluster of its own (as the ``postgres`` user when run as root);
 * creates fresh databases (without and with demo data), installs both addons
-  and runs ``--test-tags /customer_tiering,/logistics_crm``;
+  and the test addons of ``tests/addons`` and runs their tests
+  (``--test-tags /customer_tiering,/logistics_crm,/logistics_crm_connector_example``);
 * fails on a failed or erroring test, on no test at all, on an ERROR or
   CRITICAL log line, on Odoo's warnings about missing access rules or invalid
   views, and on any WARNING logged by our addons.
@@ -35,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("customer_tiering", "logistics_crm")
+# test-only addons under tests/addons, installed and tested with the product addons
+TEST_ADDONS = ("logistics_crm_connector_example",)
 LOG_DIR = Path(os.environ.get("ODOO_SUITE_LOG_DIR") or ROOT / ".odoo-test-logs")
 
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
@@ -49,7 +52,7 @@ BAD_WARNINGS = (
     re.compile(r"Some modules are not loaded"),
     re.compile(r"module \S+: not installable"),
 )
-OUR_LOGGERS = tuple(f"odoo.addons.{name}" for name in ADDONS)
+OUR_LOGGERS = tuple(f"odoo.addons.{name}" for name in ADDONS + TEST_ADDONS)
 VIEW_LOGGER = "odoo.addons.base.models.ir_ui_view"
 
 
@@ -226,7 +229,7 @@ class Postgres:
 
 def run_mode(odoo, pg, mode, workdir):
     database = f"ltest_{mode}_{os.getpid()}"
-    addons_path = [str(ROOT / "addons")]
+    addons_path = [str(ROOT / "addons"), str(ROOT / "tests" / "addons")]
     if os.environ.get("ODOO_ADDONS_PATH"):
         addons_path = os.environ["ODOO_ADDONS_PATH"].split(",") + addons_path
     LOG_DIR.mkdir(exist_ok=True)
@@ -240,9 +243,9 @@ def run_mode(odoo, pg, mode, workdir):
         "-d",
         database,
         "-i",
-        ",".join(ADDONS),
+        ",".join(ADDONS + TEST_ADDONS),
         "--test-tags",
-        ",".join(f"/{name}" for name in ADDONS),
+        ",".join(f"/{name}" for name in ADDONS + TEST_ADDONS),
         "--stop-after-init",
         "--log-level=info",
         f"--http-port={free_port()}",
@@ -252,7 +255,7 @@ def run_mode(odoo, pg, mode, workdir):
     if mode == "nodemo":
         command.append("--without-demo=all")
     print(
-        f"Odoo suite [{mode}]: installing {', '.join(ADDONS)} in {database} and running their tests "
+        f"Odoo suite [{mode}]: installing {', '.join(ADDONS + TEST_ADDONS)} in {database} and running their tests "
         f"(full log: {log_file})",
         flush=True,
     )

@@ -16,17 +16,19 @@
         "data/mail_template_data.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_carrier_views.xml",
+        # both extend the partner form; on update the form is checked as each file
+        # loads, with the other's stored view: the complaints one goes first
+        "views/res_partner_complaint_views.xml",
         "views/res_partner_views.xml",
         "views/logistics_shipment_portal_templates.xml",
-        # complaints (R-COMP)
+        # complaints
         "data/logistics_complaint_data.xml",
         "data/mail_template_complaint_data.xml",
         "views/logistics_complaint_views.xml",
         "views/logistics_complaint_config_views.xml",
-        "views/res_partner_complaint_views.xml",
         "views/logistics_complaint_portal_templates.xml",
         "views/logistics_shipment_claim_views.xml",
-        # dashboards (issue 8)
+        # dashboards
         "report/logistics_service_report_views.xml",
         "views/dashboard_views.xml",
         # menus last: they reference the actions above
@@ -34,12 +36,12 @@
     ],
     "demo": [
         "demo/logistics_crm_demo.xml",
-        # complaints (R-COMP), after the shipments they refer to
+        # complaints, after the shipments they refer to
         "demo/logistics_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
-            # complaints (R-COMP)
+            # complaints
             "logistics_crm/static/tests/tours/logistics_complaint_tour.js",
             "logistics_crm/static/tests/tours/logistics_story_tour.js",
         ],

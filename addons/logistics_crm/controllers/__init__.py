@@ -1,5 +1,5 @@
 from . import portal
 from . import tracking_webhook
 
-# complaints (R-COMP)
+# complaints
 from . import complaint_portal

@@ -21,7 +21,7 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 class ComplaintPortal(CustomerPortal):
-    """Customers file complaints, follow them, confirm solutions and rate us (R-COMP)."""
+    """Customers file complaints, follow them, confirm solutions and rate us."""
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -76,6 +76,7 @@ class ComplaintPortal(CustomerPortal):
         if request.env.user._is_public():
             partner = complaint.contact_id or complaint.partner_id
         try:
+            # portal users may not write complaints; the link or token was checked above
             complaint.sudo()._customer_confirm(partner)
         except UserError as exc:
             _logger.info(
@@ -90,6 +91,7 @@ class ComplaintPortal(CustomerPortal):
     # -- filing a complaint ---------------------------------------------------
 
     def _complaint_form_values(self, **extra):
+        # the form offers every category, whichever company the visitor belongs to
         categories = request.env["logistics.complaint.category"].sudo().search([])
         # the record rules limit a portal user to their own shipments
         shipments = request.env["logistics.shipment"].search([], limit=200)
@@ -147,6 +149,7 @@ class ComplaintPortal(CustomerPortal):
             errors["description"] = _("Tell us what happened.")
         elif len(description) > MAX_TEXT:
             errors["description"] = _("The description is too long.")
+        # any category of the form may be chosen, whichever company the visitor belongs to
         category = request.env["logistics.complaint.category"].sudo()
         try:
             category = category.browse(int(post.get("category_id") or 0)).exists()
@@ -174,6 +177,7 @@ class ComplaintPortal(CustomerPortal):
         if not post.get("shipment_id"):
             return {}
         commercial = request.env.user.partner_id.commercial_partner_id
+        # read as the system, then refused below unless it is the customer's own
         shipment = request.env["logistics.shipment"].sudo()
         try:
             shipment = shipment.browse(int(post["shipment_id"])).exists()
@@ -190,6 +194,7 @@ class ComplaintPortal(CustomerPortal):
     def _create_portal_complaint(self, values, attachments):
         """Create the complaint for the logged-in customer; values are validated already."""
         user = request.env.user
+        # portal users may not create complaints; the values were validated by the caller
         complaint = (
             request.env["logistics.complaint"]
             .sudo()
@@ -205,6 +210,7 @@ class ComplaintPortal(CustomerPortal):
             )
         )
         complaint.message_subscribe(partner_ids=user.partner_id.ids)
+        # the files belong to the complaint just created, which the customer may not write
         records = (
             request.env["ir.attachment"]
             .sudo()
@@ -230,9 +236,10 @@ class ComplaintPortal(CustomerPortal):
         )
         return complaint
 
-    # -- satisfaction survey (R-COMP-6) ---------------------------------------
+    # -- satisfaction survey --------------------------------------------------
 
     def _survey_complaint(self, complaint_id, token):
+        # the survey link carries a token instead of a login: it is checked just below
         complaint = request.env["logistics.complaint"].sudo().browse(complaint_id).exists()
         if (
             not complaint

@@ -10,7 +10,7 @@ MAX_LOOKUP = 64
 
 
 class ShipmentPortal(CustomerPortal):
-    """Customers follow their own shipments (R-SHIP-3)."""
+    """Customers follow their own shipments."""
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)

@@ -17,7 +17,7 @@ FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 
 
 class TrackingWebhook(http.Controller):
-    """Carriers push tracking events here, signed with the carrier's secret (R-SHIP-2).
+    """Carriers push tracking events here, signed with the carrier's secret.
 
     The answer comes once the events are committed, and its counts are what was
     stored: ``received``, ``stored`` (also ``accepted``), ``duplicates``,

@@ -1,6 +1,7 @@
 from . import logistics_status_category
 from . import logistics_carrier_status
 from . import logistics_carrier
+from . import logistics_carrier_polling
 from . import logistics_shipment
 from . import logistics_shipment_event
 from . import customer_tier_policy
@@ -9,12 +10,14 @@ from . import sale_order
 from . import account_move
 from . import logistics_crm_demo
 
-# complaints (R-COMP)
+# complaints
 from . import logistics_complaint
+from . import logistics_complaint_escalation
+from . import logistics_complaint_compensation
 from . import logistics_complaint_category
 from . import logistics_complaint_root_cause
 from . import logistics_complaint_sla
 from . import logistics_complaint_survey
 from . import res_partner_complaint
-from . import logistics_shipment_claim
+from . import logistics_shipment_complaint
 from . import logistics_complaint_demo

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class CustomerTierPolicy(models.Model):
-    """The logistics factors of the tier score and their weights (R-SHIP-5, R-COMP-4)."""
+    """The logistics factors of the tier score and their weights."""
 
     _inherit = "customer.tier.policy"
 

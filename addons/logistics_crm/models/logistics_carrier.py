@@ -1,27 +1,18 @@
 import json
 import logging
 import secrets
-import time
 from datetime import timedelta
-from urllib.parse import quote
-
-import requests
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
-from ..tracking import parsers, polling, status_map
-from ..tracking.events import PayloadError, utc_naive
+from ..tracking import parsers, status_map
+from ..tracking.events import utc_naive
 
 # rejected items listed in an answer; the count says how many there were in all
 MAX_LISTED_REJECTIONS = 100
-# one cron call polls for at most this long (well within a worker's time limit);
-# the shipments left stay due and the cron comes back for them
-POLL_BATCH_SECONDS = 60
-# a shipment just taken by a poller is not taken again, even by "Poll Now", this long
-POLL_LEASE = timedelta(minutes=2)
 
 
 def new_webhook_secret():
@@ -44,6 +35,29 @@ _logger = logging.getLogger(__name__)
 
 
 class LogisticsCarrier(models.Model):
+    """A carrier sending tracking events, pushed to the webhook or polled.
+
+    Its ``connector`` names the format it speaks.  Each connector is a value of
+    ``connector`` and three methods of this model named after it, which the
+    carrier finds by name (as ``delivery`` finds ``<delivery_type>_rate_shipment``):
+
+    ``_<connector>_parse(body)``
+        The :class:`~odoo.addons.logistics_crm.tracking.parsers.Document` of a
+        body (bytes) pushed to ``/logistics/tracking/<code>`` or answered to a
+        poll; raises :class:`~odoo.addons.logistics_crm.tracking.events.PayloadError`
+        when the body is not a document of the connector's format at all.
+        Bodies over ``parsers.MAX_BODY_BYTES`` are refused before it is called.
+    ``_<connector>_default_status_map()``
+        ``{raw_code: status category code}`` a new carrier starts with.
+    ``_<connector>_poll_request(shipment)``
+        ``(url, headers)`` of the GET asking for one shipment's events;
+        ``_poll_url`` and ``_poll_headers`` build the usual ones.
+
+    Another addon adds a connector without touching this one: it depends on
+    ``logistics_crm``, extends ``connector`` with ``selection_add`` (and an
+    ``ondelete``), and defines the three methods on ``logistics.carrier``.
+    """
+
     _name = "logistics.carrier"
     _description = "Carrier"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -195,7 +209,7 @@ class LogisticsCarrier(models.Model):
             known = set(carrier.status_ids.mapped("raw_code"))
             carrier.status_ids = [
                 Command.create({"raw_code": code, "category_id": by_code[category].id})
-                for code, category in status_map.DEFAULT_MAPS[carrier.connector].items()
+                for code, category in carrier._connector_call("default_status_map").items()
                 if code not in known and category in by_code
             ]
 
@@ -219,6 +233,7 @@ class LogisticsCarrier(models.Model):
         whose lookup can reach an edited line is looked up again.
         """
         milestones, category_ids = self._category_maps()
+        # stored events follow the map whoever edits it; users may not write events
         Event = self.env["logistics.shipment.event"].sudo()
         touched = Event
         for carrier in lines.carrier_id:
@@ -251,7 +266,7 @@ class LogisticsCarrier(models.Model):
         a document of the carrier's format; a bad event is rejected on its own.
         """
         self.ensure_one()
-        return self._ingest_document(parsers.parse(self.connector, body), source)
+        return self._ingest_document(self._parse_body(body), source)
 
     def _ingest_document(self, document, source, shipments=None):
         counts = self._ingest_events(document.events, source, shipments)
@@ -417,154 +432,46 @@ class LogisticsCarrier(models.Model):
             users = users.filtered(lambda u: self.company_id in u.company_ids)
         return users.sorted("id")[:1] or self.env.ref("base.user_admin")
 
-    # -- polling ------------------------------------------------------------------------
+    # -- connectors (see the class docstring) -----------------------------------------
 
-    def _begin_read_committed(self):
-        """Commit, and run the next transaction in READ COMMITTED.
-
-        Under Odoo's REPEATABLE READ, a row another transaction changed after ours
-        began cannot be locked or updated (a serialization failure, which fails a
-        cron job).  READ COMMITTED waits for the lock and reads the latest row; the
-        rows are locked before they are read, so nothing is lost.  Tests run in one
-        transaction: there it changes nothing.
-        """
-        if odoo_module.current_test:
-            return
-        # a cron's own transaction, ended between batches on purpose
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        set_read_committed(self.env.cr)
-        # what the cache holds was read in the transaction just ended: the next batch
-        # may find a shipment again that a delivery changed meanwhile
-        self.env.invalidate_all()
-
-    @api.model
-    def _cron_poll_shipments(self):
-        """Poll every carrier's due shipments, one batch per carrier and transaction."""
-        # a job covers every company's carriers, as the scheduler's own user does
-        self = self.sudo()
-        done = 0
-        ends = time.monotonic() + POLL_BATCH_SECONDS
-        carriers = self.search([("endpoint", "!=", False)])
-        for carrier in carriers:
-            if time.monotonic() > ends:
-                break
-            carrier._begin_read_committed()
-            done += carrier._poll_batch(commit=True)
-        remaining = sum(carrier._due_shipment_count() for carrier in carriers)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
-
-    def _due_domain_sql(self, force=False):
-        finals = ["delivered", "returned"]
-        since = POLL_LEASE if force else timedelta(minutes=self.poll_interval)
-        due = SQL("(last_sync_date IS NULL OR last_sync_date < %s)", fields.Datetime.now() - since)
-        return SQL(
-            "carrier_id = %s AND active AND (milestone IS NULL OR milestone != ALL(%s)) AND %s",
-            self.id,
-            finals,
-            due,
-        )
-
-    def _due_shipment_count(self):
+    def _connector_call(self, method, *args):
+        """Call this carrier's ``_<connector>_<method>(*args)``."""
         self.ensure_one()
-        self.env["logistics.shipment"].flush_model()
-        [(count,)] = self.env.execute_query(
-            SQL("SELECT COUNT(*) FROM logistics_shipment WHERE %s", self._due_domain_sql())
-        )
-        return count
-
-    def _lock_due_shipments(self, force=False):
-        """Due shipments of this carrier, locked; rows another worker holds are skipped.
-
-        ``FOR NO KEY UPDATE`` (what an UPDATE takes) rather than ``FOR UPDATE``: a
-        webhook storing events of these shipments meanwhile is not blocked by it.
-        """
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT id FROM logistics_shipment WHERE %s
-                    ORDER BY last_sync_date NULLS FIRST, id
-                    LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
-                self._due_domain_sql(force),
-                max(self.poll_batch_size, 1),
+        function = getattr(self, f"_{self.connector}_{method}", None)
+        if function is None:
+            raise NotImplementedError(
+                f"connector {self.connector!r} has no _{self.connector}_{method}"
             )
-        )
-        return self.env["logistics.shipment"].browse([row[0] for row in rows])
+        return function(*args)
 
-    def _poll_batch(self, force=False, commit=False):
-        """Poll one batch of due shipments; returns how many were polled.
+    def _parse_body(self, body):
+        """The :class:`Document` of a body, parsed by this carrier's connector."""
+        parsers.check_size(body)
+        return self._connector_call("parse", body)
 
-        The batch is taken by stamping its last poll time: another worker no longer
-        finds it due.  With ``commit`` (a cron's own transaction) that is committed
-        at once and each answer as it comes, so no row lock is held while the
-        carrier is asked and a webhook for these shipments is not kept waiting.
-        """
-        self.ensure_one()
-        shipments = self._lock_due_shipments(force)
-        if not shipments:
-            return 0
-        shipments.write({"last_sync_date": fields.Datetime.now()})
-        if commit:
-            self._commit_outside_tests()
-        return self._poll_shipments(shipments, commit=commit)
+    def _json_parse(self, body):
+        return parsers.parse_json(body)
 
-    def _commit_outside_tests(self):
-        """Keep what a poller or job did so far: a later failure must not undo it."""
-        if not odoo_module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+    def _json_default_status_map(self):
+        return status_map.DEFAULT_MAPS["json"]
 
-    def _poll_shipments(self, shipments, commit=False):
-        """An error on one shipment is recorded on it, and the others go on.
+    def _json_poll_request(self, shipment):
+        return self._poll_url(shipment.tracking_ref), self._poll_headers()
 
-        Returns how many were polled: the batch stops after ``POLL_BATCH_SECONDS``,
-        and the shipments left stay due for the next run.
-        """
-        self.ensure_one()
-        if not shipments:
-            return 0
-        headers = self._poll_headers()
-        ends = time.monotonic() + POLL_BATCH_SECONDS
-        polled = 0
-        with requests.Session() as session:
-            session.trust_env = False  # no proxy or .netrc from the server's environment
-            for shipment in shipments:
-                if time.monotonic() > ends:
-                    break
-                polled += 1
-                error = False
-                try:
-                    with self.env.cr.savepoint():
-                        body = polling.fetch(
-                            session,
-                            self._poll_url(shipment.tracking_ref),
-                            headers=headers,
-                            timeout=self.timeout,
-                            retries=self.max_retries,
-                            allow_http=self.is_test_carrier,
-                        )
-                        self._ingest_document(
-                            parsers.parse(self.connector, body), "poll", shipments=shipment
-                        )
-                except (polling.FetchError, PayloadError) as failure:
-                    error = str(failure)[:500]
-                    _logger.info(
-                        "polling %s for shipment %s failed: %s", self.code, shipment.id, error
-                    )
-                shipment.write({"last_sync_date": fields.Datetime.now(), "last_sync_error": error})
-                if commit:
-                    # each answer is kept as it comes, and the shipment's lock released
-                    self._commit_outside_tests()
-        return polled
+    def _epcis_parse(self, body):
+        return parsers.parse_epcis(body)
 
-    def _poll_url(self, tracking_ref):
-        ref = quote(tracking_ref, safe="")
-        if "{tracking_ref}" in self.endpoint:
-            return self.endpoint.replace("{tracking_ref}", ref)
-        return f"{self.endpoint.rstrip('/')}/{ref}"
+    def _epcis_default_status_map(self):
+        return status_map.DEFAULT_MAPS["epcis"]
 
-    def _poll_headers(self):
-        headers = {"Accept": "application/xml" if self.connector == "epcis" else "application/json"}
-        if self.api_key:
-            name = self.api_key_header or "Authorization"
-            headers[name] = f"Bearer {self.api_key}" if name == "Authorization" else self.api_key
-        return headers
+    def _epcis_poll_request(self, shipment):
+        return self._poll_url(shipment.tracking_ref), self._poll_headers("application/xml")
+
+    def _aggregator_parse(self, body):
+        return parsers.parse_aggregator_json(body)
+
+    def _aggregator_default_status_map(self):
+        return status_map.DEFAULT_MAPS["aggregator"]
+
+    def _aggregator_poll_request(self, shipment):
+        return self._poll_url(shipment.tracking_ref), self._poll_headers()

@@ -3,7 +3,7 @@ import secrets
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.customer_tiering.const import TIER_SELECTION
@@ -29,13 +29,13 @@ CHANNELS = [
     ("tracking", "Carrier Tracking"),
 ]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
-# survey bands (R-COMP-6): above 4.5, 4 to 4.5, below 4
+# survey bands: above 4.5, 4 to 4.5, below 4
 SATISFACTION_BANDS = [
     ("satisfied", "Satisfied"),
     ("shortcomings", "Satisfied with Shortcomings"),
     ("dissatisfied", "Dissatisfied"),
 ]
-# RATER model of service quality (R-COMP-5)
+# RATER model of service quality
 RATER_DIMENSIONS = [
     ("reliability", "Reliability"),
     ("assurance", "Assurance"),
@@ -47,7 +47,7 @@ SLA_STATUSES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Br
 
 
 class LogisticsComplaint(models.Model):
-    """A customer complaint or cargo claim, from first contact to survey (R-COMP)."""
+    """A customer complaint or cargo claim, from first contact to survey."""
 
     _name = "logistics.complaint"
     _description = "Complaint"
@@ -183,7 +183,7 @@ class LogisticsComplaint(models.Model):
     )
     closed_date = fields.Datetime(readonly=True, copy=False)
     confirmed_by_id = fields.Many2one("res.partner", string="Confirmed by", readonly=True)
-    # SLA (R-COMP-7)
+    # SLA
     sla_id = fields.Many2one("logistics.complaint.sla", string="SLA Policy", readonly=True)
     response_deadline = fields.Datetime(readonly=True, copy=False)
     resolution_deadline = fields.Datetime(readonly=True, copy=False)
@@ -201,7 +201,7 @@ class LogisticsComplaint(models.Model):
     resolution_hours = fields.Float(
         compute="_compute_durations", store=True, aggregator="avg", digits=(10, 1)
     )
-    # satisfaction survey (R-COMP-6)
+    # satisfaction survey
     survey_token = fields.Char(copy=False, readonly=True, groups="base.group_user")
     survey_url = fields.Char(compute="_compute_survey_url", groups="base.group_user")
     survey_ids = fields.One2many("logistics.complaint.survey", "complaint_id", readonly=True)
@@ -243,14 +243,6 @@ class LogisticsComplaint(models.Model):
         for complaint in self:
             if complaint.category_id.rater_dimension and not complaint.rater_dimension:
                 complaint.rater_dimension = complaint.category_id.rater_dimension
-
-    @api.depends(
-        "stage", "acknowledged_date", "resolved_date", "response_deadline", "resolution_deadline"
-    )
-    def _compute_sla_status(self):
-        now = fields.Datetime.now()
-        for complaint in self:
-            complaint.sla_status, complaint.is_breached = complaint._sla_state(now)
 
     @api.depends("date", "acknowledged_date", "resolved_date")
     def _compute_durations(self):
@@ -346,6 +338,7 @@ class LogisticsComplaint(models.Model):
         # the system records it once; nobody writes it afterwards
         unset = self.filtered(lambda c: not c.claimed_amount_first and c.claimed_amount > 0)
         for complaint in unset:
+            # the field is read-only: only the system sets it
             complaint.sudo().claimed_amount_first = complaint.claimed_amount
 
     def _move_contact_to_commercial(self, vals):
@@ -365,7 +358,7 @@ class LogisticsComplaint(models.Model):
         if any(complaint.stage == "closed" for complaint in self):
             raise UserError(self.env._("A closed complaint stays in the archive."))
 
-    # -- actions: the handling steps of R-COMP-3 ------------------------------
+    # -- actions: the handling steps ------------------------------------------
 
     @api.model
     def _check_handler(self):
@@ -447,36 +440,12 @@ class LogisticsComplaint(models.Model):
         )
         return True
 
-    def action_create_credit_note(self):
-        self.ensure_one()
-        self._check_handler()
-        if self.credit_note_id:
-            raise UserError(self.env._("This complaint already has a credit note."))
-        if self.currency_id.compare_amounts(self.accepted_amount, 0.0) <= 0:
-            raise UserError(self.env._("Enter the accepted amount first."))
-        if self.stage in ("new", "rejected"):
-            raise UserError(self.env._("Acknowledge the complaint before compensating it."))
-        self._create_credit_note()
-        return self.action_open_credit_note()
-
-    def action_open_shipment(self):
+    def action_view_shipment(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "logistics.shipment",
             "res_id": self.shipment_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-    def action_open_credit_note(self):
-        self.ensure_one()
-        if not self.env["account.move"].has_access("read"):
-            return True
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.credit_note_id.id,
             "view_mode": "form",
             "views": [(False, "form")],
         }
@@ -490,27 +459,8 @@ class LogisticsComplaint(models.Model):
 
     # -- business -------------------------------------------------------------
 
-    def _set_sla_deadlines(self):
-        """Tier at filing time, its SLA policy and both deadlines on the working calendar."""
-        slas = {}
-        for complaint in self:
-            company = complaint.company_id
-            if company not in slas:
-                slas[company] = self.env["logistics.complaint.sla"]._for_company(company)
-            partner = complaint.partner_id.commercial_partner_id.with_company(company)
-            tier = partner.sudo().customer_tier or "lead"
-            sla = slas[company][tier]
-            complaint.write(
-                {
-                    "customer_tier": tier,
-                    "sla_id": sla.id,
-                    "response_deadline": sla._deadline(sla.response_hours, complaint.date),
-                    "resolution_deadline": sla._deadline(sla.resolution_hours, complaint.date),
-                }
-            )
-
     def _log_on_customer(self, message, **params):
-        """Note on the customer's chatter: its interaction history shows complaints (R-INFO-3).
+        """Note on the customer's chatter: its interaction history shows complaints.
 
         ``message`` is translated already and names the complaint as ``%(link)s``.
         Posted with elevated rights since handlers may not edit customers, in their name.
@@ -521,109 +471,12 @@ class LogisticsComplaint(models.Model):
             self.id,
             self.reference,
         )
+        # handlers may not edit customers; the note is still posted in their name
         self.partner_id.sudo().message_post(
             body=Markup("<p>%s</p>") % (Markup(message) % {**params, "link": link}),
             author_id=self.env.user.partner_id.id,
             subtype_xmlid="mail.mt_note",
         )
-
-    def _sla_state(self, now):
-        """(status, breached) at ``now``: a missed deadline stays breached once missed."""
-        self.ensure_one()
-        if not self.resolution_deadline:
-            return "on_time", False
-        ended = self.resolved_date or (
-            self.closed_date if self.stage in ("closed", "rejected") else False
-        )
-        response_late = (self.acknowledged_date or ended or now) > self.response_deadline
-        resolution_late = (ended or now) > self.resolution_deadline
-        if response_late or resolution_late:
-            return "breached", True
-        if ended:
-            return "on_time", False
-        if self.acknowledged_date:
-            deadline = self.resolution_deadline
-        else:
-            deadline = self.response_deadline
-        window = (deadline - self.date).total_seconds()
-        ratio = (self.sla_id.at_risk_ratio or 75.0) / 100.0
-        if window > 0 and (now - self.date).total_seconds() >= ratio * window:
-            return "at_risk", False
-        return "on_time", False
-
-    def _late_deadlines(self, now):
-        """Which deadlines ('response', 'resolution') this open complaint has missed."""
-        self.ensure_one()
-        late = []
-        if self.response_deadline and (self.acknowledged_date or now) > self.response_deadline:
-            late.append("response")
-        if self.resolution_deadline and (self.resolved_date or now) > self.resolution_deadline:
-            late.append("resolution")
-        return late
-
-    @api.model
-    def _cron_escalate_sla(self):
-        """Refresh the SLA status of open complaints; escalate each missed deadline once."""
-        # a job covers every company's complaints, as the scheduler's own user does
-        self = self.sudo()
-        now = fields.Datetime.now()
-        complaints = self.search([("stage", "in", OPEN_STAGES)], order="id")
-        by_state = {}
-        for complaint in complaints:
-            state = complaint._sla_state(now)
-            if state != (complaint.sla_status, complaint.is_breached):
-                by_state.setdefault(state, self.browse())
-                by_state[state] |= complaint
-        for (status, breached), records in by_state.items():
-            records.write({"sla_status": status, "is_breached": breached})
-        managers = {}
-        for complaint in complaints.filtered("is_breached"):
-            late = [
-                kind
-                for kind in complaint._late_deadlines(now)
-                if not complaint[f"{kind}_escalated"]
-            ]
-            if not late:
-                continue
-            company = complaint.company_id
-            if company not in managers:
-                managers[company] = self._escalation_manager(company)
-            complaint._escalate(late, complaint.sla_id.escalation_user_id or managers[company])
-        return True
-
-    @api.model
-    def _escalation_manager(self, company):
-        group = self.env.ref("logistics_crm.group_logistics_manager")
-        return self.env["res.users"].search(
-            [
-                ("groups_id", "in", group.ids),
-                ("share", "=", False),
-                ("company_ids", "in", company.ids),
-            ],
-            order="id",
-            limit=1,
-        )
-
-    def _escalate(self, late, manager):
-        self.ensure_one()
-        labels = {
-            "response": self.env._("response deadline (%s)", self.response_deadline),
-            "resolution": self.env._("resolution deadline (%s)", self.resolution_deadline),
-        }
-        missed = ", ".join(labels[kind] for kind in late)
-        self.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._("SLA breached: the %(missed)s passed. Escalated.", missed=missed),
-            subtype_xmlid="mail.mt_note",
-        )
-        if manager:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Complaint %s breached its SLA", self.reference),
-                note=missed,
-                user_id=manager.id,
-            )
-        self.write({f"{kind}_escalated": True for kind in late})
 
     def _customer_confirm(self, partner):
         self._check_stage(("solution_proposed",))
@@ -641,67 +494,16 @@ class LogisticsComplaint(models.Model):
         )
 
     def _send_survey(self):
-        """Mail the customer a personal link to rate the service (R-COMP-6)."""
+        """Mail the customer a personal link to rate the service."""
         template = self.env.ref("logistics_crm.mail_template_complaint_survey")
         for complaint in self:
+            # the token is the customer's key to the survey: only the system reads and sets it
             if not complaint.sudo().survey_token:
+                # handlers cannot write the token, the customer's key to the survey
                 complaint.sudo().survey_token = secrets.token_urlsafe(24)
             complaint.message_post_with_source(
                 template, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
-
-    def _create_credit_note(self):
-        """Draft customer credit note for the accepted amount (R-COMP-8).
-
-        Handlers need not be accountants: the draft is made with elevated rights,
-        after the checks of the calling action, and is posted by finance.
-        """
-        self.ensure_one()
-        company = self.company_id
-        moves = self.env["account.move"].sudo().with_company(company)
-        journal = (
-            self.env["account.journal"]
-            .sudo()
-            .search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-        )
-        if not journal:
-            raise UserError(self.env._("The company has no sales journal for the credit note."))
-        invoice_address = self.partner_id.address_get(["invoice"])["invoice"]
-        credit_note = moves.create(
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice_address,
-                "journal_id": journal.id,
-                "currency_id": self.currency_id.id,
-                "invoice_origin": self.reference,
-                "ref": self.env._("Compensation for complaint %s", self.reference),
-                "reversed_entry_id": self.invoice_id.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": self.env._(
-                                "Compensation: %(ref)s %(subject)s",
-                                ref=self.reference,
-                                subject=self.name,
-                            ),
-                            "quantity": 1,
-                            "price_unit": self.accepted_amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        self.credit_note_id = credit_note
-        amount = f"{self.accepted_amount:.2f} {self.currency_id.name}"
-        self.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "Draft credit note of %(amount)s created for the accepted claim.", amount=amount
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return credit_note
 
     def _record_survey_answer(self, values):
         """Store the customer's one answer; a dissatisfied one alerts the account manager."""

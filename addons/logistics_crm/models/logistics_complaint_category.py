@@ -4,7 +4,7 @@ from .logistics_complaint import RATER_DIMENSIONS
 
 
 class LogisticsComplaintCategory(models.Model):
-    """What a complaint is about (R-COMP-1): damage, loss, delay, billing, ..."""
+    """What a complaint is about: damage, loss, delay, billing, ..."""
 
     _name = "logistics.complaint.category"
     _description = "Complaint Category"

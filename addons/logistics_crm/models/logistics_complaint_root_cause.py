@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class LogisticsComplaintRootCause(models.Model):
-    """Why it went wrong, for the archive's analysis (R-COMP-4)."""
+    """Why it went wrong, for the archive's analysis."""
 
     _name = "logistics.complaint.root.cause"
     _description = "Complaint Root Cause"

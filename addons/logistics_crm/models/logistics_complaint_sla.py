@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.customer_tiering.const import TIER_SELECTION
 
-# Working hours to first response and to resolution per tier (R-COMP-7).
+# Working hours to first response and to resolution per tier.
 DEFAULT_SLA_HOURS = {
     "platinum": (2, 24),
     "gold": (4, 48),
@@ -77,9 +77,11 @@ class LogisticsComplaintSla(models.Model):
     @api.model
     def _for_company(self, company):
         """Tier -> policy of the company; missing tiers are created with the defaults."""
+        # every complaint gets deadlines, whoever files it: policies are read and created
         policies = self.sudo().search([("company_id", "=", company.id)])
         missing = set(DEFAULT_SLA_HOURS) - set(policies.mapped("tier"))
         if missing:
+            # the company's missing tiers get the default policy, whoever files first
             policies |= self.sudo().create(
                 [
                     {

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 from .logistics_complaint import RATER_DIMENSIONS, SATISFACTION_BANDS
 
-# satisfaction bands of R-COMP-6 (002 §4.1.3)
+# satisfaction bands
 SCORE_FIELDS = ["overall_score"] + [f"{key}_score" for key, _label in RATER_DIMENSIONS]
 
 

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
+from ..tracking.health import on_time as is_on_time
 from ..tracking.health import shipment_health
 from ..tracking.milestones import FINAL, MILESTONES, NOTIFY
 from .logistics_status_category import MILESTONE_SELECTION
@@ -318,7 +319,7 @@ class LogisticsShipment(models.Model):
             }
             delivered = values["actual_delivery"]
             planned = shipment.planned_delivery
-            values["on_time"] = bool(delivered and planned and delivered <= planned)
+            values["on_time"] = bool(is_on_time(planned, delivered))
             values["transit_days"] = (
                 round((delivered - pickup).total_seconds() / 86400.0, 2)
                 if delivered and pickup
@@ -343,7 +344,7 @@ class LogisticsShipment(models.Model):
         return True
 
     def _notify_milestones(self, changed):
-        """Queue the customer's e-mail (R-SHIP-4) and give exceptions to a person now.
+        """Queue the customer's e-mail and give exceptions to a person now.
 
         Rendering and posting a templated e-mail costs tens of milliseconds per
         shipment, so it runs in the notification job, triggered right away, and a

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
-from ..tracking.milestones import DEFAULT_FUTURE_MARGIN
+from ..tracking import milestones
 from .logistics_status_category import MILESTONE_SELECTION
 
 # (column, SQL array type) in the order _insert_rows receives a row's values
@@ -121,7 +121,7 @@ class LogisticsShipmentEvent(models.Model):
             )
             when = fields.Datetime.to_datetime(vals.get("event_time"))
             if when and "is_future" not in vals:
-                vals["is_future"] = when > now + DEFAULT_FUTURE_MARGIN
+                vals["is_future"] = milestones.is_future(when, now)
         events = super().create(vals_list)
         events.shipment_id._refresh_from_events(events)
         return events

@@ -99,19 +99,29 @@ class ResPartner(models.Model):
             for pid, count, delivered, on_time, exceptions, transit in rows
         }
 
+    @api.model
     def _tiering_factor_values(self, partners, date):
+        """Adds the service factors over the policy's window up to ``date``.
+
+        ``current_shipments`` (volume against the policy's full volume),
+        ``current_on_time`` (left out until something was delivered) and
+        ``current_complaints``: few complaints per 100 shipments score high (left
+        out for customers without shipments in the window).
+        """
         values = super()._tiering_factor_values(partners, date)
         policy = self.env["customer.tier.policy"]._for_company(self.env.company)
         date_to = fields.Datetime.to_datetime(date) + relativedelta(days=1)
-        kpis = self._shipment_kpis(
-            partners, date_to - relativedelta(months=policy.window_months), date_to
-        )
+        date_from = date_to - relativedelta(months=policy.window_months)
+        kpis = self._shipment_kpis(partners, date_from, date_to)
         full = (policy.shipments_per_month_full or 1.0) * policy.window_months
         for pid, kpi in kpis.items():
             factors = values.setdefault(pid, {})
             factors["current_shipments"] = min(kpi["shipments"] / full, 1.0)
             if kpi["on_time_rate"] is not None:
                 factors["current_on_time"] = kpi["on_time_rate"]
+        zero = policy.complaints_per_100_zero or 1.0
+        for pid, per_100 in self._complaint_rates(partners, date_from, date_to).items():
+            values.setdefault(pid, {})["current_complaints"] = max(0.0, 1.0 - per_100 / zero)
         return values
 
     def _tier_factor_labels(self):

@@ -59,7 +59,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.complaint_rate = rates.get(partner.commercial_partner_id.id) or 0.0
 
-    def action_open_complaints(self):
+    def action_view_complaints(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "logistics_crm.logistics_complaint_action"
@@ -67,21 +67,6 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
-
-    @api.model
-    def _tiering_factor_values(self, partners, date):
-        """Adds ``current_complaints``: few complaints per 100 shipments score high (R-COMP-4).
-
-        Left out for customers without shipments in the policy's window.
-        """
-        values = super()._tiering_factor_values(partners, date)
-        policy = self.env["customer.tier.policy"]._for_company(self.env.company)
-        date_to = fields.Datetime.to_datetime(date) + relativedelta(days=1)
-        date_from = date_to - relativedelta(months=policy.window_months)
-        zero = policy.complaints_per_100_zero or 1.0
-        for pid, per_100 in self._complaint_rates(partners, date_from, date_to).items():
-            values.setdefault(pid, {})["current_complaints"] = max(0.0, 1.0 - per_100 / zero)
-        return values
 
     @api.model
     def _complaint_rates(self, partners, date_from, date_to):

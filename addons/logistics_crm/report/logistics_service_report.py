@@ -8,7 +8,7 @@ from ..models.logistics_status_category import MILESTONE_SELECTION
 
 
 class LogisticsServiceReport(models.Model):
-    """Service dashboard (issue 8): one row per shipment and one per complaint.
+    """Service dashboard: one row per shipment and one per complaint.
 
     Counters are 1 or 0 on each row and sum up; the rate columns hold 100 or 0
     on the rows of their denominator only (NULL elsewhere), so that their average

@@ -13,12 +13,12 @@ from . import test_shipment_portal
 from . import test_shipment_kpis
 from . import test_shipment_sale_order
 
-# complaints (R-COMP)
+# complaints
 from . import test_complaint_flow
 from . import test_complaint_portal
 from . import test_complaint_sla
 from . import test_shipment_claim
 
-# dashboards (issue 8)
+# dashboards
 from . import test_service_report
 from . import test_story_tour

@@ -1,4 +1,4 @@
-"""Finding 8 and 9: who may poll, what the portal sees, per-carrier secrets."""
+"""Who may poll, what the portal sees, per-carrier secrets."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Finding 5: GS1's own EPCIS examples of every event type through the connector."""
+"""GS1's own EPCIS examples of every event type through the connector."""
 
 from pathlib import Path
 

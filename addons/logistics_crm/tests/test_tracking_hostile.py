@@ -59,7 +59,7 @@ class TestTrackingHostileBodies(LogisticsCommon, HttpCase):
     def _lines(self, carrier):
         return self.env["logistics.carrier.status"].search_count([("carrier_id", "=", carrier.id)])
 
-    # -- finding 3: every hostile value rejects its event, with a reason --------------
+    # -- every hostile value rejects its event, with a reason --------------------------
 
     def test_hostile_values_reject_their_event_and_keep_the_neighbours(self):
         good = self._event("SFH1", "PICKED_UP", 5)
@@ -108,7 +108,7 @@ class TestTrackingHostileBodies(LogisticsCommon, HttpCase):
         self.assertEqual(self._lines(self.epcis_carrier), lines)
 
     def test_a_code_another_delivery_just_added_is_not_a_conflict(self):
-        """Finding 2: the map as this transaction knows it lacks a code that is in
+        """The map as this transaction knows it lacks a code that is in
         the table already (another delivery added it): skipped, not a 400."""
         known = self.carrier.status_ids.mapped("raw_code")  # what the ORM has in cache
         self.assertNotIn("RACE_CODE", known)
@@ -130,7 +130,7 @@ class TestTrackingHostileBodies(LogisticsCommon, HttpCase):
             1,
         )
 
-    # -- finding 1: the body survives Odoo's retry of a serialization failure ----------
+    # -- the body survives Odoo's retry of a serialization failure ---------------------
 
     def test_a_serialization_failure_is_retried_with_the_same_body(self):
         original = LogisticsCarrier._ingest_body
@@ -157,7 +157,7 @@ class TestTrackingHostileBodies(LogisticsCommon, HttpCase):
         self.assertEqual(counts["stored"], 1)
         self.assertEqual(self.shipment.milestone, "picked_up")
 
-    # -- findings 6 and 7: form bodies, replay window, legacy scheme -------------------
+    # -- form bodies, replay window, legacy scheme ------------------------------------
 
     def test_form_bodies_are_415(self):
         body = self._body(self._event("SFH1", "PICKED_UP", 3))

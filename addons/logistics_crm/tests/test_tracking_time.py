@@ -1,4 +1,4 @@
-"""Finding 4: a future-dated event moves nothing until its time; same-instant ties."""
+"""A future-dated event moves nothing until its time; same-instant ties."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The one normalised event every carrier source is turned into (R-SHIP-2)."""
+"""The one normalised event every carrier source is turned into."""
 
 import hashlib
 import json

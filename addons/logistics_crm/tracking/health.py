@@ -1,13 +1,13 @@
-"""Shipment health from its plan, ETA and milestone (R-SHIP-1, R-SHIP-5)."""
+"""Shipment health from its plan, ETA and milestone."""
 
-from .milestones import FINAL
+from .milestones import is_final
 
 
 def shipment_health(milestone, planned_delivery, eta, actual_delivery, now):
     """'on_track', 'at_risk', 'late' or 'exception' (naive UTC datetimes or None)."""
     if milestone == "exception":
         return "exception"
-    if milestone in FINAL:
+    if is_final(milestone):
         if planned_delivery and actual_delivery and actual_delivery > planned_delivery:
             return "late"
         return "on_track"

@@ -1,4 +1,4 @@
-"""The normalised milestones every carrier status maps to (R-SHIP-2)."""
+"""The normalised milestones every carrier status maps to."""
 
 from datetime import timedelta
 
@@ -19,7 +19,7 @@ RANK = {milestone: rank for rank, milestone in enumerate(MILESTONES)}
 # No more tracking is expected once a shipment reaches one of these.
 FINAL = frozenset({"delivered", "returned"})
 
-# The customer is told of these without asking (R-SHIP-4).
+# The customer is told of these without asking.
 NOTIFY = frozenset({"picked_up", "out_for_delivery", "delivered", "exception"})
 
 # A carrier's clock may run a little ahead; beyond this an event is "in the future".

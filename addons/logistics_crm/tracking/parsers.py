@@ -4,7 +4,7 @@ A body that is not a document of the connector's format raises
 :class:`PayloadError`; an event that cannot be used is rejected on its own, with
 where and why, and its neighbours go on.
 
-Three connector kinds (the carrier's ``connector``):
+The three formats of logistics_crm's own connectors (the carrier's ``connector``):
 
 ``json``
     Our own documented schema, pushed to the webhook or served for polling::
@@ -101,20 +101,36 @@ class Document:
             self.reject(where, reason)
 
 
-def parse(kind, body):
-    """The :class:`Document` of a body of the given connector kind.
-
-    :class:`PayloadError` when the body is not a document of that kind at all.
-    """
+def check_size(body):
+    """:class:`PayloadError` when a body is over the size any connector accepts."""
     if len(body) > MAX_BODY_BYTES:
         raise PayloadError(f"body of {len(body)} bytes is over the {MAX_BODY_BYTES} byte limit")
-    if kind == "epcis":
-        return parse_epcis(body)
-    if kind == "aggregator":
-        return parse_aggregator(_load_json(body))
-    if kind == "json":
-        return parse_own_json(_load_json(body))
-    raise PayloadError(f"unknown connector kind {kind!r}")
+
+
+def parse_json(body):
+    """The :class:`Document` of a body of our own JSON schema."""
+    return parse_own_json(_load_json(body))
+
+
+def parse_aggregator_json(body):
+    """The :class:`Document` of an aggregator's JSON body."""
+    return parse_aggregator(_load_json(body))
+
+
+def parse(kind, body):
+    """The :class:`Document` of a body of one of the formats above, by its name.
+
+    :class:`PayloadError` when the body is not a document of that kind at all.
+    Carriers do not come through here: each connector parses through its own
+    method on ``logistics.carrier``, which calls the functions of this module.
+    """
+    check_size(body)
+    parser = {"json": parse_json, "epcis": parse_epcis, "aggregator": parse_aggregator_json}.get(
+        kind
+    )
+    if parser is None:
+        raise PayloadError(f"unknown connector kind {kind!r}")
+    return parser(body)
 
 
 # -- our own JSON ---------------------------------------------------------------------

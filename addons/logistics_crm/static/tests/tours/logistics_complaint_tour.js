@@ -19,7 +19,7 @@ function many2one(field, value) {
     ];
 }
 
-// Backend: record the complaint, acknowledge it, propose a solution (R-COMP-3).
+// Backend: record the complaint, acknowledge it, propose a solution.
 tours.add("logistics_complaint_backend_tour", {
     url: "/odoo/action-logistics_crm.logistics_complaint_action",
     steps: () => [
@@ -111,7 +111,7 @@ tours.add("logistics_complaint_close_tour", {
     ],
 });
 
-// Public: the customer answers the survey from the link in the e-mail (R-COMP-6).
+// Public: the customer answers the survey from the link in the e-mail.
 tours.add("logistics_complaint_survey_tour", {
     steps: () => [
         ...["overall", "reliability", "assurance", "tangibles", "empathy", "responsiveness"].map(

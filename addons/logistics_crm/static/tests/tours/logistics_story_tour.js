@@ -3,7 +3,7 @@
 import { registry } from "@web/core/registry";
 
 // The README's walk through the demo: a rising customer, its held order released,
-// its late shipment, its complaint closed, and the month-end snapshot (R-INFO-1).
+// its late shipment, its complaint closed, and the month-end snapshot.
 registry.category("web_tour.tours").add("logistics_story_tour", {
     steps: () => [
         {
@@ -100,7 +100,7 @@ registry.category("web_tour.tours").add("logistics_story_tour", {
         },
         {
             content: "Its complaints",
-            trigger: ".o-form-buttonbox button[name=action_open_complaints]:visible",
+            trigger: ".o-form-buttonbox button[name=action_view_complaints]:contains(Open Complaints):visible",
             run: "click",
         },
         {

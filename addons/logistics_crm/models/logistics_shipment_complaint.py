@@ -7,7 +7,7 @@ CLAIM_CATEGORIES = {"damage": "damage", "shortage": "loss", "lost": "loss"}
 
 
 class LogisticsShipment(models.Model):
-    """Complaints about a shipment, and the cargo claim a damage exception opens (R-COMP-1)."""
+    """Complaints about a shipment, and the cargo claim a damage exception opens."""
 
     _inherit = "logistics.shipment"
 
@@ -45,6 +45,7 @@ class LogisticsShipment(models.Model):
     @api.model
     def _open_draft_claims(self, events):
         """One draft claim per shipment, from its first claim-worthy event."""
+        # claims are opened whoever brought the events: a carrier's webhook, a poll, a user
         complaints = self.env["logistics.complaint"].sudo()
         opened = set(
             complaints.search(
@@ -54,6 +55,7 @@ class LogisticsShipment(models.Model):
                 ]
             ).shipment_id.ids
         )
+        # the claim's category, whatever the company of whoever brought the events
         categories = {
             category.code: category
             for category in self.env["logistics.complaint.category"].sudo().search([])
