@@ -93,6 +93,13 @@ tours.add("logistics_complaint_portal_tour", {
             content: "Confirmed",
             trigger: ".o_complaint_confirmed",
         },
+        {
+            // the portal chatter loads after the page: end once it has, so that no
+            // request is still running when the browser closes
+            content: "The conversation has loaded",
+            trigger:
+                "#chatterRoot:shadow .o-mail-Message, #chatterRoot:shadow .o-mail-Thread-empty .fs-1",
+        },
     ],
 });
 
