@@ -152,20 +152,25 @@ class CustomerTieringNightly(models.AbstractModel):
             "win_back": self.env.ref("customer_tiering.mail_activity_type_win_back"),
         }
 
-    def _schedule_tier_activities(self, partners, policy, previous, written, today):
-        """Service by tier and win-back, one create for the batch."""
-        types = self._tier_activity_types()
-        open_pairs = set(
+    def _open_activity_pairs(self, partners, activity_types):
+        """(partner id, activity type id) of the open activities of these types:
+        a customer never gets a second one of a kind while one is open."""
+        return set(
             self.env.execute_query(
                 SQL(
                     """SELECT res_id, activity_type_id FROM mail_activity
                         WHERE res_model = 'res.partner' AND res_id = ANY(%s)
                           AND activity_type_id = ANY(%s)""",
                     partners.ids,
-                    [t.id for t in types.values()],
+                    [activity_type.id for activity_type in activity_types],
                 )
             )
         )
+
+    def _schedule_tier_activities(self, partners, policy, previous, written, today):
+        """Service by tier and win-back, one create for the batch."""
+        types = self._tier_activity_types()
+        open_pairs = self._open_activity_pairs(partners, types.values())
         manager = policy.tier_manager_id or self.env.user
         model_id = self.env["ir.model"]._get_id("res.partner")
         labels = dict(TIER_SELECTION)
@@ -237,17 +242,7 @@ class CustomerTieringNightly(models.AbstractModel):
     def _schedule_credit_activities(self, partners, policy, previous, credit_facts, written, today):
         """Collection by the oldest overdue bucket and reviews falling due, one create."""
         types = self._credit_activity_types()
-        open_pairs = set(
-            self.env.execute_query(
-                SQL(
-                    """SELECT res_id, activity_type_id FROM mail_activity
-                        WHERE res_model = 'res.partner' AND res_id = ANY(%s)
-                          AND activity_type_id = ANY(%s)""",
-                    partners.ids,
-                    [t.id for t in types.values()],
-                )
-            )
-        )
+        open_pairs = self._open_activity_pairs(partners, types.values())
         fallback = self.env.user
         model_id = self.env["ir.model"]._get_id("res.partner")
         currency = policy.company_id.currency_id

@@ -49,6 +49,35 @@ class TestCreditRating(CustomerTieringCommon):
         self.assertAlmostEqual(self.punctual.credit_suggested_limit, 30_000)
 
     @freeze_time(TODAY)
+    def test_overdue_customers_get_one_collection_activity_by_their_oldest_bucket(self):
+        collector = new_test_user(self.env, "collector_31_90", groups="base.group_user")
+        escalation = new_test_user(self.env, "collector_over_90", groups="base.group_user")
+        policy = self.env["customer.tier.policy"]._for_company(self.env.company)
+        policy.write(
+            {"collection_user_31_90_id": collector.id, "collection_user_over_90_id": escalation.id}
+        )
+        forgotten = self._customer("Forgotten Invoice")
+        self._invoices(forgotten, [(fields.Date.to_date(TODAY) - relativedelta(days=130), 4_000)])
+        collection = self.env.ref("customer_tiering.mail_activity_type_collection")
+        customers = self.punctual | self.late | forgotten
+        for _run in range(2):  # a second night adds nothing while one is open
+            self._recompute(customers)
+            activities = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", customers.ids),
+                    ("activity_type_id", "=", collection.id),
+                ]
+            )
+            self.assertEqual(
+                sorted((a.res_id, a.user_id.id) for a in activities),
+                sorted([(self.late.id, collector.id), (forgotten.id, escalation.id)]),
+            )
+        self.assertIn(
+            "over 90 days", activities.filtered(lambda a: a.res_id == forgotten.id).summary
+        )
+
+    @freeze_time(TODAY)
     def test_foreign_currency_invoice_counts_in_company_currency(self):
         eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         customer = self._customer("Euro Customer")
