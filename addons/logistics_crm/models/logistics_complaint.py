@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.customer_tiering.access import in_any_group, require_any_group
 from odoo.addons.customer_tiering.const import TIER_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ class LogisticsComplaint(models.Model):
 
     def _check_accepted_amount(self):
         """Compensation above the first claimed amount needs a Logistics Manager."""
-        if self.env.su or self.env.user.has_group("logistics_crm.group_logistics_manager"):
+        if in_any_group(self.env, "logistics_crm.group_logistics_manager"):
             return
         for complaint in self:
             cap = min(complaint.claimed_amount_first, complaint.claimed_amount)
@@ -353,7 +354,7 @@ class LogisticsComplaint(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed(self):
-        if self.env.su or self.env.user.has_group("logistics_crm.group_logistics_manager"):
+        if in_any_group(self.env, "logistics_crm.group_logistics_manager"):
             return
         if any(complaint.stage == "closed" for complaint in self):
             raise UserError(self.env._("A closed complaint stays in the archive."))
@@ -363,8 +364,8 @@ class LogisticsComplaint(models.Model):
     @api.model
     def _check_handler(self):
         """Handling steps write with elevated rights (credit notes, e-mails): staff only."""
-        if not (self.env.su or self.env.user.has_group("logistics_crm.group_logistics_user")):
-            raise AccessError(self.env._("Only logistics staff handle complaints."))
+        message = self.env._("Only logistics staff handle complaints.")
+        require_any_group(self.env, message, "logistics_crm.group_logistics_user")
 
     def _check_stage(self, allowed):
         for complaint in self:
