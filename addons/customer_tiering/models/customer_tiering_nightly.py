@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import activity, credit, scoring
+from ..ledger import posted_receivable
 
 # Company-dependent results the recompute writes set-wise (name -> SQL cast).
 TIER_RESULT_COLUMNS = {
@@ -288,11 +289,9 @@ class CustomerTieringNightly(models.AbstractModel):
                 WITH items AS (
                     SELECT l.id, l.partner_id, l.date_maturity, l.amount_residual
                       FROM account_move_line l
-                      JOIN account_account a ON a.id = l.account_id
                      WHERE l.company_id = %(company)s
                        AND l.partner_id = ANY(%(ids)s)
-                       AND l.parent_state = 'posted'
-                       AND a.account_type = 'asset_receivable'
+                       AND %(receivable)s
                        AND l.balance > 0
                        AND l.date > %(start)s AND l.date <= %(today)s
                 ), paid AS (
@@ -315,6 +314,7 @@ class CustomerTieringNightly(models.AbstractModel):
                   LEFT JOIN paid ON paid.line_id = i.id
                  GROUP BY i.partner_id
                 """,
+                receivable=posted_receivable(),
                 **params,
             )
         )
@@ -426,15 +426,14 @@ class CustomerTieringNightly(models.AbstractModel):
                        COALESCE(SUM(l.amount_residual)
                                 FILTER (WHERE %(today)s::date - l.date_maturity > 90), 0)
                   FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
                  WHERE l.company_id = %(company)s
                    AND l.partner_id = ANY(%(ids)s)
-                   AND l.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
+                   AND %(receivable)s
                    AND NOT l.reconciled
                    AND l.date <= %(today)s
                  GROUP BY l.partner_id
                 """,
+                receivable=posted_receivable(),
                 **params,
             )
         ):

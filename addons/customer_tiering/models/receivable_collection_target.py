@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..ledger import posted_receivable
+
 
 class ReceivableCollectionTarget(models.Model):
     """One overdue customer in a year-end collection plan (清收计划):
@@ -57,13 +59,12 @@ class ReceivableCollectionTarget(models.Model):
                           JOIN account_move_line l ON l.partner_id = rp.id
                                AND l.company_id = s.company_id
                                AND l.date > s.date_to
-                               AND l.parent_state = 'posted'
                                AND (l.payment_id IS NOT NULL OR l.statement_line_id IS NOT NULL)
-                               AND l.account_id IN (SELECT id FROM account_account
-                                                     WHERE account_type = 'asset_receivable')
+                               AND %s
                          WHERE t.id = ANY(%s)
                          GROUP BY t.id
                         """,
+                        posted_receivable(),
                         targets.ids,
                     )
                 )

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..access import CREDIT_CONTROLLER, require_any_group
 from ..engine import aging, receivables
+from ..ledger import posted_receivable
 
 _logger = logging.getLogger(__name__)
 
@@ -377,10 +378,9 @@ class ReceivableSnapshot(models.Model):
         """WHERE clause of the receivable move lines counted, alias ``l`` (overridable)."""
         return SQL(
             """l.company_id = %(company)s
-               AND l.parent_state = 'posted'
                AND l.date <= %(cutoff)s
-               AND l.account_id IN (SELECT id FROM account_account
-                                     WHERE account_type = 'asset_receivable')""",
+               AND %(receivable)s""",
+            receivable=posted_receivable(),
             company=self.company_id.id,
             cutoff=self.date_to,
         )

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..access import ACCOUNT_MANAGER, CREDIT_CONTROLLER, in_any_group, require_any_group
+from ..ledger import posted_receivable
 from .customer_credit_grade import GRADE_SELECTION
 from .res_partner_receivables import RECEIVABLE_GROUPS
 from .sale_order import ORDER_OPEN_AMOUNT
@@ -195,10 +196,8 @@ class ResPartner(models.Model):
                 """
                 SELECT l.partner_id, SUM(l.amount_residual)
                   FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
                  WHERE l.company_id = %(company)s AND l.partner_id = ANY(%(ids)s)
-                   AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
-                   AND NOT l.reconciled
+                   AND %(receivable)s AND NOT l.reconciled
                  GROUP BY l.partner_id
                 UNION ALL
                 SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
@@ -217,6 +216,7 @@ class ResPartner(models.Model):
                  GROUP BY rp.commercial_partner_id
                 """,
                 order_open_amount=ORDER_OPEN_AMOUNT,
+                receivable=posted_receivable(),
                 **params,
             )
         ):

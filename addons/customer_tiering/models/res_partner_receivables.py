@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..ledger import posted_receivable
+
 # who reads a customer's receivables on its form: finance and the account managers
 RECEIVABLE_GROUPS = (
     "customer_tiering.group_credit_controller,customer_tiering.group_account_manager"
@@ -87,17 +89,16 @@ class ResPartner(models.Model):
                        SUM(l.amount_residual) FILTER (WHERE d.late BETWEEN 31 AND 60),
                        SUM(l.amount_residual) FILTER (WHERE d.late BETWEEN 61 AND 90),
                        SUM(l.amount_residual) FILTER (WHERE d.late > 90)
-                  FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id,
+                  FROM account_move_line l,
                        LATERAL (SELECT %(today)s - COALESCE(l.date_maturity, l.date) AS late) d
                  WHERE l.company_id = %(company)s AND l.partner_id = ANY(%(ids)s)
-                   AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
-                   AND NOT l.reconciled
+                   AND %(receivable)s AND NOT l.reconciled
                  GROUP BY l.partner_id
                 """,
                 today=fields.Date.context_today(self),
                 company=self.env.company.id,
                 ids=commercial.ids,
+                receivable=posted_receivable(),
             )
         )
         summary = {row[0]: [amount or 0.0 for amount in row[1:]] for row in rows}

@@ -4,12 +4,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..engine import aging
+from ..engine import aging, credit
 from .common import CustomerTieringCommon
 
 CUTOFF = date(2024, 6, 30)
@@ -473,3 +474,59 @@ class TestReceivableSnapshotRules(ReceivableCommon):
         # the file is also what a credit controller downloads
         self.assertEqual(attachment.mimetype.split(".")[-1], "sheet")
         self.assertTrue(fields.Date.to_string(snapshot.date_to) in attachment.name)
+
+
+@tagged("post_install", "-at_install")
+class TestReceivableFiguresAgree(ReceivableCommon):
+    """The 360, the nightly credit facts, the exposure and the month-end snapshot
+    read the same receivable lines: for one customer and date they agree."""
+
+    @freeze_time(CUTOFF)
+    def test_360_credit_facts_exposure_and_snapshot_agree(self):
+        customer = self._customer("Agreeing Customer")
+
+        def days_ago(days):
+            return CUTOFF - timedelta(days=days)
+
+        self._invoice(customer, days_ago(5), 100, term=self.term_30)  # due in 25 days
+        self._invoice(customer, days_ago(12), 200)
+        self._invoice(customer, days_ago(45), 300)
+        partly_paid = self._invoice(customer, days_ago(75), 400)
+        self._reconcile(partly_paid, self._payment(customer, days_ago(20), 150))
+        self._invoice(customer, days_ago(150), 500)
+        self._payment(customer, days_ago(3), 50)  # not applied yet
+        # what the lines above say, by hand: not due, 1-30, 31-60, 61-90, 91-120, over 120
+        expected = [100.0, 150.0, 300.0, 250.0, 0.0, 500.0]
+
+        line = self._line(self._snapshot(CUTOFF), customer)
+        self.assertEqual(self._buckets(line), expected)
+        self.assertAlmostEqual(line.closing_balance, sum(expected))
+        self.assertAlmostEqual(line.overdue_amount, sum(expected[1:]))
+
+        customer.invalidate_recordset()
+        self.assertRecordValues(
+            customer,
+            [
+                {
+                    "receivable_open": line.closing_balance,
+                    "receivable_overdue": line.overdue_amount,
+                    "receivable_not_due": expected[0],
+                    "receivable_1_30": expected[1],
+                    "receivable_31_60": expected[2],
+                    "receivable_61_90": expected[3],
+                    "receivable_over_90": expected[4] + expected[5],
+                }
+            ],
+        )
+
+        facts = {customer.id: credit.CreditFacts(customer.id)}
+        params = {"company": self.env.company.id, "ids": customer.ids, "today": CUTOFF}
+        self.env["customer.tiering.nightly"]._credit_ledger_facts(facts, params)
+        fact = facts[customer.id]
+        self.assertAlmostEqual(fact.open_amount, line.closing_balance)
+        self.assertAlmostEqual(fact.overdue_1_30, expected[1])
+        self.assertAlmostEqual(fact.overdue_31_90, expected[2] + expected[3])
+        self.assertAlmostEqual(fact.overdue_over_90, expected[4] + expected[5])
+
+        exposure = self.env["res.partner"]._credit_exposure(customer)
+        self.assertAlmostEqual(exposure[customer.id], line.closing_balance)
