@@ -189,6 +189,7 @@ class CustomerTierPolicy(models.Model):
         if not policy:
             # the first use creates the defaults, whoever the first user is
             policy = self.sudo().create({"company_id": company.id})
+            # ... and its grade table, which the first user may not be allowed to write
             self.env["customer.credit.grade"].sudo()._create_defaults(policy)
         return policy
 
@@ -216,6 +217,7 @@ class CustomerTierPolicy(models.Model):
         if not lines:
             # the defaults are created on first use, whoever the first user is
             self.env["customer.credit.grade"].sudo()._create_defaults(self)
+            # read back as above: every user's holds depend on it
             lines = self.sudo().credit_grade_ids
         return {line.grade: line for line in lines}
 

@@ -305,6 +305,7 @@ class CustomerTieringNightly(models.AbstractModel):
         # the run reads every customer's name and assignee's zone, whoever started it
         partners = self.env["res.partner"].browse({values["res_id"] for values in todo}).sudo()
         names = {partner.id: partner.display_name for partner in partners}
+        # assignees' time zones, which the user who started the run may not read
         users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
         zones = {user.id: user.tz for user in users}
         rounds, seen = [], {}

@@ -197,7 +197,7 @@ class ComplaintPortal(CustomerPortal):
         # portal users may not create complaints; the values were validated by the caller
         complaint = (
             request.env["logistics.complaint"]
-            .sudo()
+            .sudo()  # portal users may not create complaints
             .with_company(user.company_id)
             .create(
                 {
@@ -213,7 +213,7 @@ class ComplaintPortal(CustomerPortal):
         # the files belong to the complaint just created, which the customer may not write
         records = (
             request.env["ir.attachment"]
-            .sudo()
+            .sudo()  # attached to a complaint the customer may not write
             .create(
                 [
                     {

@@ -46,7 +46,7 @@ class LogisticsComplaint(models.Model):
         # the sales journal of the credit note, which handlers may not read
         journal = (
             self.env["account.journal"]
-            .sudo()
+            .sudo()  # handlers may not read journals
             .search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
         )
         if not journal:

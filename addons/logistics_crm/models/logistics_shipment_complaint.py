@@ -58,6 +58,7 @@ class LogisticsShipment(models.Model):
         # the claim's category, whatever the company of whoever brought the events
         categories = {
             category.code: category
+            # categories of every company: the claim is the system's, not the caller's
             for category in self.env["logistics.complaint.category"].sudo().search([])
         }
         first = {}

@@ -82,7 +82,7 @@ class ResPartner(models.Model):
         # every complaint counts, whoever asks
         groups = (
             self.env["logistics.complaint"]
-            .sudo()
+            .sudo()  # every complaint counts, whoever asks
             ._read_group(
                 [
                     ("partner_id", "in", list(shipped)),
