@@ -71,23 +71,6 @@ class CustomerTieringNightly(models.AbstractModel):
     _description = "Customer Tiering: nightly recompute"
 
     @api.model
-    def _tiering_scope_ids(self, company):
-        """Commercial customers the company grades, in a stable order."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT id FROM res_partner
-                 WHERE customer_rank > 0 AND active
-                   AND (company_id IS NULL OR company_id = %(company)s)
-                   AND id = commercial_partner_id
-                 ORDER BY id
-                """,
-                company=company.id,
-            )
-        )
-        return [row[0] for row in rows]
-
-    @api.model
     def _recompute_customer_tiers(self, partner_ids=None, commit_batches=False):
         """Score, classify and write the customers of the current company."""
         company = self.env.company
@@ -345,11 +328,6 @@ class CustomerTieringNightly(models.AbstractModel):
                 **params,
             )
         )
-
-    @api.model
-    def _tiering_factor_values(self, partners, date):
-        """None in this addon: the run asks ``res.partner``, which others extend."""
-        return {}
 
     def _tier_stored_results(self, partners, company):
         """What the previous recompute wrote, for the current company."""

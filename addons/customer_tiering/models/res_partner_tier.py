@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..access import SALES_MANAGER, in_any_group
 from ..const import TIER_SELECTION
@@ -217,8 +218,20 @@ class ResPartner(models.Model):
 
     @api.model
     def _tiering_scope_ids(self, company):
-        """Commercial customers the company grades, in a stable order."""
-        return self.env["customer.tiering.nightly"]._tiering_scope_ids(company)
+        """Extension hook: commercial customers the company grades, in a stable order."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM res_partner
+                 WHERE customer_rank > 0 AND active
+                   AND (company_id IS NULL OR company_id = %(company)s)
+                   AND id = commercial_partner_id
+                 ORDER BY id
+                """,
+                company=company.id,
+            )
+        )
+        return [row[0] for row in rows]
 
     @api.model
     def _recompute_customer_tiers(self, partner_ids=None, commit_batches=False):
@@ -231,6 +244,6 @@ class ResPartner(models.Model):
     def _tiering_factor_values(self, partners, date):
         """Extension hook: extra factor values (0..1) per partner id, for a batch.
 
-        See ``customer.tiering.nightly`` for the contract.
+        See ``customer.tiering.nightly`` for the contract; none in this addon.
         """
-        return self.env["customer.tiering.nightly"]._tiering_factor_values(partners, date)
+        return {}
