@@ -30,9 +30,8 @@ def _monthly_customer(days_late, open_months, overdue):
         1,
         avg_days_beyond_terms=days_late,
         open_amount=open_months * 10_000,
-        overdue_1_30=overdue[0] * 10_000,
-        overdue_31_90=overdue[1] * 10_000,
-        overdue_over_90=overdue[2] * 10_000,
+        # default buckets: not due, 1-30, 31-60, 61-90, 91-120, over 120
+        aged=(0, overdue[0] * 10_000, overdue[1] * 10_000, 0, overdue[2] * 10_000, 0),
         revenue=120_000,
         months_invoiced=12,
     )

@@ -1,5 +1,3 @@
-from datetime import date
-
 import pytest
 from customer_tiering_engine import aging, receivables
 
@@ -16,30 +14,6 @@ def test_lower_bounds_agree_with_bucket_index(edges):
 
     for days in range(-40, 400):
         assert width_bucket(days) == aging.bucket_index(days, edges)
-
-
-def test_bucket_of_item_by_due_or_invoice_date():
-    cutoff = date(2024, 6, 30)
-    assert aging.bucket_of_item(date(2024, 6, 9), date(2024, 5, 10), cutoff) == 21
-    assert aging.bucket_of_item(date(2024, 6, 9), date(2024, 5, 10), cutoff, "invoice") == 51
-    assert aging.bucket_of_item(None, date(2024, 6, 1), cutoff) == 29
-
-
-def test_bucket_residuals_groups_per_partner_and_skips_zero():
-    cutoff = date(2024, 6, 30)
-    items = [
-        (1, date(2024, 7, 10), date(2024, 6, 10), 100.0),  # not due
-        (1, date(2024, 6, 9), date(2024, 5, 10), 50.0),  # 21 days
-        (1, date(2024, 1, 5), date(2024, 1, 5), 0.0),  # settled
-        (2, date(2024, 1, 5), date(2024, 1, 5), 500.0),  # over 120
-        (None, date(2024, 6, 3), date(2024, 6, 3), -100.0),  # unapplied credit, no partner
-    ]
-    result = receivables.bucket_residuals(items, cutoff)
-    assert result == {
-        1: [100.0, 50.0, 0.0, 0.0, 0.0, 0.0],
-        2: [0.0, 0.0, 0.0, 0.0, 0.0, 500.0],
-        None: [0.0, -100.0, 0.0, 0.0, 0.0, 0.0],
-    }
 
 
 def test_tie_out():

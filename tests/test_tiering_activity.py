@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from customer_tiering_engine.activity import activity_status, add_months, churn_figures
+from customer_tiering_engine.activity import activity_status, add_months
 
 LAST = date(2026, 1, 15)
 
@@ -28,17 +28,3 @@ def test_never_invoiced():
 def test_add_months_clamps_to_month_end():
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 3, 31), -13) == date(2025, 2, 28)
-
-
-def test_churn_rate_counts_previous_window_customers_gone_quiet():
-    today = date(2026, 12, 31)
-    history = {
-        1: [date(2025, 6, 1), date(2026, 11, 1)],  # stayed
-        2: [date(2025, 3, 1)],  # churned
-        3: [date(2026, 10, 1)],  # new
-        4: [date(2026, 3, 1)],  # active in 12 months only
-    }
-    figures = churn_figures(history, today)
-    assert figures["active"] == {3: 2, 6: 2, 12: 3}
-    assert figures["churned"] == [2]
-    assert figures["churn_rate"] == 0.5

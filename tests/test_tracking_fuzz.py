@@ -5,8 +5,9 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from logistics_crm_tracking import parsers, status_map
+from logistics_crm_tracking import status_map
 from logistics_crm_tracking.events import MAX_CODE, MAX_TIME, MIN_TIME, PayloadError, to_utc
+from tracking_formats import parse
 
 SETTINGS = settings(
     max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck)
@@ -49,7 +50,7 @@ checkpoints = st.lists(
 
 def check(kind, body):
     try:
-        document = parsers.parse(kind, body)
+        document = parse(kind, body)
     except PayloadError:
         return
     status_map.normalise(document.events, status_map.DEFAULT_MAPS[kind])

@@ -1,7 +1,7 @@
 {
     "name": "Customer Tiering",
     "summary": "Value tiers, churn, credit ratings and month-end receivables from ERP data",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "Logistics CRM Contributors",
     "website": "https://github.com/logistics-crm/odoo-logistics-crm",
@@ -14,6 +14,7 @@
         "data/mail_activity_type_data.xml",
         "data/customer_tier_policy_data.xml",
         "data/ir_cron_data.xml",
+        "views/res_company_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_360_views.xml",
         "views/customer_tier_policy_views.xml",

@@ -1,17 +1,93 @@
-"""The receivable lines every figure of this addon reads, written once."""
+"""The receivable lines every figure of this addon reads, and their aging, written once.
+
+The 360, the exposure, the nightly credit facts, the month-end snapshot and
+the collection plan all count the same lines and age them into the same
+buckets (the company's edges, see ``engine/aging.py``), so that their totals
+agree.
+"""
 
 from odoo.tools import SQL
 
+from .engine import aging
+
 
 def posted_receivable(alias="l"):
-    """WHERE fragment: posted journal items on receivable accounts (alias ``l``).
-
-    The 360, the exposure, the nightly credit facts, the month-end snapshot and
-    the collection plan all count these lines, so that their totals agree.
-    """
+    """WHERE fragment: posted journal items on receivable accounts (alias ``l``)."""
     return SQL(
         """%(line)s.parent_state = 'posted'
            AND %(line)s.account_id IN (SELECT id FROM account_account
                                         WHERE account_type = 'asset_receivable')""",
         line=SQL.identifier(alias),
     )
+
+
+def open_receivable(company_id, alias="l"):
+    """WHERE fragment: the receivable lines of ``company_id`` still open now."""
+    return SQL(
+        "%(line)s.company_id = %(company)s AND NOT %(line)s.reconciled AND %(posted)s",
+        line=SQL.identifier(alias),
+        company=company_id,
+        posted=posted_receivable(alias),
+    )
+
+
+def aged_items(where, age_at, edges, basis="due", residual_at=None):
+    """SELECT of the lines matching ``where`` (alias ``l``) with their aging bucket.
+
+    Columns: id, partner_id, date, debit, credit, balance, residual, bucket.
+    ``bucket`` is 0 for not due, then 1..len(edges)+1 counted at ``age_at``, from
+    the due date (an item without one is due on its own date) or the invoice date.
+    ``residual_at``: the residual the line had at the end of that day, partial
+    reconciliations dated later added back (a partial's date is the later of its
+    two lines'); without it, the residual today.
+    """
+    if basis == "invoice":
+        reference = SQL("COALESCE(l.invoice_date, l.date)")
+    else:
+        reference = SQL("COALESCE(l.date_maturity, l.date)")
+    if residual_at is None:
+        later, residual = SQL(), SQL("l.amount_residual")
+    else:
+        later = SQL(
+            """LEFT JOIN (SELECT line_id, SUM(amount) AS amount
+                            FROM (SELECT debit_move_id AS line_id, amount
+                                    FROM account_partial_reconcile WHERE max_date > %(day)s
+                                  UNION ALL
+                                  SELECT credit_move_id, -amount
+                                    FROM account_partial_reconcile WHERE max_date > %(day)s) p
+                           GROUP BY line_id) later ON later.line_id = l.id""",
+            day=residual_at,
+        )
+        residual = SQL("l.amount_residual + COALESCE(later.amount, 0)")
+    return SQL(
+        """SELECT l.id, l.partner_id, l.date, l.debit, l.credit, l.balance,
+                  %(residual)s AS residual,
+                  width_bucket(%(age_at)s::date - %(reference)s, %(bounds)s::int[]) AS bucket
+             FROM account_move_line l %(later)s
+            WHERE %(where)s""",
+        residual=residual,
+        age_at=age_at,
+        reference=reference,
+        bounds=aging.lower_bounds(edges),
+        later=later,
+        where=where,
+    )
+
+
+def open_receivables_by_age(env, company, partner_ids, today):
+    """{partner id: [not due, overdue bucket 1, ..., over the last edge]} of the
+    receivables open today, in the company's buckets; one query."""
+    edges = company._receivable_edges()
+    where = SQL("%s AND l.partner_id = ANY(%s)", open_receivable(company.id), list(partner_ids))
+    rows = env.execute_query(
+        SQL(
+            """SELECT partner_id, bucket, SUM(residual)
+                 FROM (%s) items
+                GROUP BY partner_id, bucket""",
+            aged_items(where, today, edges),
+        )
+    )
+    result = {}
+    for partner_id, bucket, amount in rows:
+        result.setdefault(partner_id, [0.0] * (len(edges) + 2))[bucket] += amount or 0.0
+    return result

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.tools import SQL
 
-from odoo.addons.customer_tiering.engine import aging, receivables
+from odoo.addons.customer_tiering.engine import aging
 
 RECEIVABLE = (
     "l.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"
@@ -139,7 +139,22 @@ def oca_way(env, cutoff, edges):
         )
         for line in lines
     )
-    return receivables.bucket_residuals(items, cutoff, edges), len(lines), len(partials)
+    return bucket_residuals(items, cutoff, edges), len(lines), len(partials)
+
+
+def bucket_residuals(items, cutoff, edges):
+    """The item-by-item Python bucketing an ORM report does: {partner: [amounts]}.
+
+    ``items``: (partner_id, due_date, invoice_date, residual); an item without a
+    due date is due on its own date.
+    """
+    result = {}
+    for partner_id, due, invoice_date, residual in items:
+        if not residual:
+            continue
+        amounts = result.setdefault(partner_id, [0.0] * (len(edges) + 2))
+        amounts[aging.bucket_index((cutoff - (due or invoice_date)).days, edges)] += residual
+    return result
 
 
 def main(env, args):

@@ -14,6 +14,7 @@ from lxml import etree
 from odoo.addons.logistics_crm.tracking import parsers, status_map
 from odoo.addons.logistics_crm.tracking.events import utc_naive
 
+PARSERS = {"json": parsers.parse_json, "epcis": parsers.parse_epcis}
 CODES = ("PICKED_UP", "IN_TRANSIT", "ARRIVED_HUB", "OUT_FOR_DELIVERY", "DELIVERED")
 T0 = datetime(2026, 5, 1, tzinfo=timezone.utc)
 
@@ -80,7 +81,7 @@ def parse_bench(events_total, per_body=1000):
         def ours(bodies=bodies, kind=kind, code_map=code_map):
             events = []
             for body in bodies:
-                parsed = parsers.parse(kind, body)
+                parsed = PARSERS[kind](body).events
                 status_map.normalise(parsed, code_map)
                 events += parsed
             return events
@@ -124,7 +125,7 @@ def store_bench(env, events_total, batch, naive_events):
     shipments = make_shipments(env, carrier, events_total // per_ref + naive_events, "ST")
     refs = shipments.mapped("tracking_ref")
     ours_refs = refs[: events_total // per_ref]
-    events = parsers.parse_own_json(json.loads(own_json(ours_refs, per_ref)))
+    events = parsers.parse_own_json(json.loads(own_json(ours_refs, per_ref))).events
     env.flush_all()
     env.cr.execute("SAVEPOINT bench_store")
     started = time.perf_counter()
@@ -169,7 +170,7 @@ def store_bench(env, events_total, batch, naive_events):
 
     # the naive ORM way: per event, find the shipment, look for the event, create, update
     naive_refs = refs[len(ours_refs) :]
-    naive = parsers.parse_own_json(json.loads(own_json(naive_refs, per_ref)))[:naive_events]
+    naive = parsers.parse_own_json(json.loads(own_json(naive_refs, per_ref))).events[:naive_events]
     status_map.normalise(naive, carrier._code_map())
     Shipment, Event = env["logistics.shipment"], env["logistics.shipment.event"]
     milestones = {c.code: c.milestone for c in env["logistics.status.category"].search([])}

@@ -11,23 +11,51 @@ _logger = logging.getLogger(__name__)
 MAX_COMMENT = 2000
 
 
-class StatementPortal(CustomerPortal):
-    """Customers see, confirm or dispute their own statements."""
+class DocumentPortal(CustomerPortal):
+    """What the portal pages of these addons share: the counters on /my, access
+    by ownership or link, and who answers a document."""
+
+    def _portal_counted_models(self):
+        """{counter: (model, domain)} for /my; each page adds its own with super()."""
+        return {}
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "statement_count" in counters:
-            model = request.env["receivable.statement"]
-            values["statement_count"] = (
-                model.search_count([("state", "!=", "draft")]) if model.has_access("read") else 0
-            )
+        for counter, (model_name, domain) in self._portal_counted_models().items():
+            if counter in counters:
+                model = request.env[model_name]
+                values[counter] = model.search_count(domain) if model.has_access("read") else 0
         return values
 
-    def _statement_or_redirect(self, statement_id, access_token):
+    def _document_or_none(self, model_name, record_id, access_token=None):
+        """The record when the visitor may see it (their own, or a valid link), else None."""
         try:
-            return self._document_check_access("receivable.statement", statement_id, access_token)
+            return self._document_check_access(model_name, record_id, access_token)
         except (AccessError, MissingError):
             return None
+
+    def _render_document(self, document, access_token, template, history, values):
+        """A document's portal page, with the previous/next links of its list."""
+        values = self._get_page_view_values(document, access_token, values, history, False)
+        return request.render(template, values)
+
+    def _answering_partner(self, contact):
+        """The logged-in customer, or the document's contact for a visitor by link."""
+        user = request.env.user
+        return contact if user._is_public() else user.partner_id
+
+    def _redirect_with_message(self, url, message, access_token=None):
+        query = f"?message={message}" + (f"&access_token={access_token}" if access_token else "")
+        return request.redirect(f"{url}{query}")
+
+
+class StatementPortal(DocumentPortal):
+    """Customers see, confirm or dispute their own statements."""
+
+    def _portal_counted_models(self):
+        counted = super()._portal_counted_models()
+        counted["statement_count"] = ("receivable.statement", [("state", "!=", "draft")])
+        return counted
 
     @http.route(["/my/statements"], type="http", auth="user", website=True)
     def portal_my_statements(self, **kw):
@@ -42,7 +70,7 @@ class StatementPortal(CustomerPortal):
     def portal_my_statement(
         self, statement_id, access_token=None, report_type=None, download=False, **kw
     ):
-        statement = self._statement_or_redirect(statement_id, access_token)
+        statement = self._document_or_none("receivable.statement", statement_id, access_token)
         if statement is None or statement.state == "draft":
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
@@ -52,14 +80,13 @@ class StatementPortal(CustomerPortal):
                 report_ref="customer_tiering.receivable_statement_report",
                 download=download,
             )
-        values = self._get_page_view_values(
+        return self._render_document(
             statement,
             access_token,
-            {"statement": statement, "page_name": "statement", "message": kw.get("message")},
+            "customer_tiering.portal_my_statement",
             "my_statements_history",
-            False,
+            {"statement": statement, "page_name": "statement", "message": kw.get("message")},
         )
-        return request.render("customer_tiering.portal_my_statement", values)
 
     @http.route(
         ["/my/statements/<int:statement_id>/<string:answer>"],
@@ -71,13 +98,11 @@ class StatementPortal(CustomerPortal):
     def portal_statement_answer(self, statement_id, answer, access_token=None, comment=None, **kw):
         if answer not in ("confirm", "dispute"):
             return request.not_found()
-        statement = self._statement_or_redirect(statement_id, access_token)
+        statement = self._document_or_none("receivable.statement", statement_id, access_token)
         if statement is None or statement.state == "draft":
             return request.redirect("/my")
         comment = (comment or "").strip()[:MAX_COMMENT]
-        partner = request.env.user.partner_id
-        if request.env.user._is_public():
-            partner = statement.invoice_partner_id or statement.partner_id
+        partner = self._answering_partner(statement.invoice_partner_id or statement.partner_id)
         try:
             statement._customer_answer(answer, partner, comment)
         except UserError as exc:
@@ -85,5 +110,4 @@ class StatementPortal(CustomerPortal):
             message = "missing_comment"
         else:
             message = answer
-        query = f"?message={message}" + (f"&access_token={access_token}" if access_token else "")
-        return request.redirect(f"/my/statements/{statement.id}{query}")
+        return self._redirect_with_message(f"/my/statements/{statement.id}", message, access_token)

@@ -1,4 +1,4 @@
-"""Customer activity status and churn.
+"""Customer activity status.
 
 Boundaries are whole calendar months since the last posted invoice, so that a
 customer invoiced on 15 January is still *active* on 15 April and *cooling*
@@ -8,8 +8,6 @@ on 16 April (three-month default boundary).
 import calendar
 from dataclasses import dataclass
 from datetime import date
-
-STATUSES = ("active", "cooling", "at_risk", "lost", "never")
 
 
 @dataclass(frozen=True)
@@ -38,34 +36,3 @@ def activity_status(last_invoice_date, today, boundaries=ActivityBoundaries()):
     if today <= add_months(last_invoice_date, boundaries.at_risk_months):
         return "at_risk"
     return "lost"
-
-
-def churn_figures(invoice_dates_by_partner, today, months=(3, 6, 12)):
-    """Active counts per window and the churn rate of the longest window.
-
-    ``invoice_dates_by_partner`` maps a partner to the dates it was invoiced.
-    The churn rate is the share of customers active in the previous window of
-    the same length that were not active in the current one.
-    """
-    counts = {}
-    for length in months:
-        start = add_months(today, -length)
-        counts[length] = sum(
-            1
-            for dates in invoice_dates_by_partner.values()
-            if any(start < d <= today for d in dates)
-        )
-    length = max(months)
-    start = add_months(today, -length)
-    previous_start = add_months(today, -2 * length)
-    previous = {
-        p
-        for p, dates in invoice_dates_by_partner.items()
-        if any(previous_start < d <= start for d in dates)
-    }
-    current = {
-        p for p, dates in invoice_dates_by_partner.items() if any(start < d <= today for d in dates)
-    }
-    churned = previous - current
-    rate = len(churned) / len(previous) if previous else 0.0
-    return {"active": counts, "churned": sorted(churned), "churn_rate": round(rate, 4)}

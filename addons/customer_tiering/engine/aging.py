@@ -1,4 +1,4 @@
-"""Aging buckets shared by the credit metrics and the month-end snapshot."""
+"""Aging buckets: the company's edges, shared by the 360, the credit rating and the snapshot."""
 
 from dataclasses import dataclass
 
@@ -55,11 +55,3 @@ def lower_bounds(edges=DEFAULT_EDGES):
     index as :func:`bucket_index` (0 for not due).
     """
     return [1] + [edge + 1 for edge in edges]
-
-
-def bucket_of_item(due, invoice_date, cutoff, basis="due"):
-    """Days counted for an item as of ``cutoff``: past its due date, or since
-    its invoice date when aging by invoice date (an item without due date is due
-    on its own date)."""
-    reference = invoice_date if basis == "invoice" else (due or invoice_date)
-    return (cutoff - reference).days

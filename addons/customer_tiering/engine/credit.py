@@ -10,6 +10,8 @@ are left out and the remaining weights renormalised, as for the tier scores.
 
 from dataclasses import dataclass, field
 
+from . import aging
+
 GRADES = ("A", "B", "C", "D", "E")
 
 DEFAULT_GRADE_FLOORS = {"A": 85.0, "B": 70.0, "C": 60.0, "D": 45.0, "E": 0.0}
@@ -30,9 +32,8 @@ class CreditFacts:
     partner_id: int
     avg_days_beyond_terms: float | None = None  # paid parts, amount-weighted
     open_amount: float = 0.0
-    overdue_1_30: float = 0.0
-    overdue_31_90: float = 0.0
-    overdue_over_90: float = 0.0
+    edges: tuple = aging.DEFAULT_EDGES  # the company's aging buckets
+    aged: tuple = ()  # open amount per bucket of ``edges``: not due, then overdue
     revenue: float = 0.0  # over the window, company currency
     window_days: int = 365
     months_invoiced: int = 0
@@ -42,6 +43,16 @@ class CreditFacts:
     asset_turnover: float | None = None
     net_margin: float | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def overdue_bands(self):
+        """(up to 30, 31 to 90, over 90 days overdue): each bucket counted in the
+        band of its first overdue day."""
+        bands = [0.0, 0.0, 0.0]
+        for bucket, amount in zip(aging.buckets(self.edges), self.aged):
+            if bucket.low is not None:
+                bands[0 if bucket.low <= 30 else 1 if bucket.low <= 90 else 2] += amount
+        return tuple(bands)
 
 
 @dataclass
@@ -76,7 +87,8 @@ def overdue_level(facts):
     """1 with nothing overdue, 0 when everything open is over 90 days late."""
     if facts.open_amount <= 0:
         return 1.0
-    weighted = facts.overdue_1_30 * 0.4 + facts.overdue_31_90 * 0.8 + facts.overdue_over_90 * 1.0
+    up_to_30, up_to_90, over_90 = facts.overdue_bands
+    weighted = up_to_30 * 0.4 + up_to_90 * 0.8 + over_90 * 1.0
     return max(0.0, 1.0 - weighted / facts.open_amount)
 
 

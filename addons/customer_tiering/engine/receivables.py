@@ -1,11 +1,9 @@
 """Month-end receivables: plain numbers in, plain numbers out.
 
 The snapshot's lines are built set-wise in SQL (the bucket bounds come from
-``aging.lower_bounds``); here: the tie-out, the item-by-item reference
-bucketing, statement running balances and the XLSX column maps.
+``aging.lower_bounds``); here: the tie-out, statement running balances and
+the XLSX column maps.
 """
-
-from . import aging
 
 MONEY_DIGITS = 2
 
@@ -18,24 +16,6 @@ def tie_out(lines_total, ledger_total, digits=MONEY_DIGITS):
     """(difference, ties): the snapshot's closing total against the ledger."""
     difference = _round(lines_total - ledger_total, digits)
     return difference, abs(difference) < 0.5 * 10**-digits
-
-
-def bucket_residuals(items, cutoff, edges=aging.DEFAULT_EDGES, basis="due"):
-    """Python bucketing, item by item: {partner: [bucket amounts]}.
-
-    ``items``: iterables of (partner_id, due_date, invoice_date, residual). The
-    snapshot does this in SQL; this is the reference the tests and the
-    benchmark's ORM-style baseline use.
-    """
-    count = len(edges) + 2
-    result = {}
-    for partner_id, due, invoice_date, residual in items:
-        if not residual:
-            continue
-        days = aging.bucket_of_item(due, invoice_date, cutoff, basis)
-        amounts = result.setdefault(partner_id, [0.0] * count)
-        amounts[aging.bucket_index(days, edges)] += residual
-    return result
 
 
 def running_balance(opening, movements, digits=MONEY_DIGITS):

@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-TIERS = ("platinum", "gold", "iron", "lead")
 TIER_RANK = {"lead": 0, "iron": 1, "gold": 2, "platinum": 3}
 
 CURRENT_FACTORS = ("revenue", "margin", "frequency", "recency", "payment", "fulfilment")

@@ -1,3 +1,4 @@
+from . import res_company
 from . import res_partner_tier
 from . import res_partner_credit
 from . import res_partner_receivables

@@ -2,7 +2,6 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 from ..engine import activity, credit, scoring
 
@@ -290,51 +289,47 @@ class CustomerTierPolicy(models.Model):
 
     # -- churn at a glance -------------------------------------------
 
-    active_3m = fields.Integer(string="Active, last 3 months", compute="_compute_churn_figures")
-    active_6m = fields.Integer(string="Active, last 6 months", compute="_compute_churn_figures")
-    active_12m = fields.Integer(string="Active, last 12 months", compute="_compute_churn_figures")
+    # counted from the statuses the nightly pass stores with this policy's boundaries
+    active_3m = fields.Integer(
+        string="Active", compute="_compute_churn_figures", help="Invoiced within 'Active up to'."
+    )
+    active_6m = fields.Integer(
+        string="Active or Cooling",
+        compute="_compute_churn_figures",
+        help="Invoiced within 'Cooling up to'.",
+    )
+    active_12m = fields.Integer(
+        string="Not Lost",
+        compute="_compute_churn_figures",
+        help="Invoiced within 'At Risk up to'.",
+    )
     churn_rate = fields.Float(
         string="Churn Rate (%)",
         compute="_compute_churn_figures",
-        help="Customers invoiced in the 12 months before the last 12 who were not invoiced since.",
+        help="Customers invoiced in the window before the last one who were not invoiced since; "
+        "a window is 'At Risk up to' months long. This month's figure of Churn over Time.",
     )
     lost_count = fields.Integer(string="Lost Customers", compute="_compute_churn_figures")
 
     def _compute_churn_figures(self):
-        today = fields.Date.context_today(self)
-        self.env["account.move"].flush_model(["state", "move_type", "invoice_date", "company_id"])
+        month = fields.Date.context_today(self).replace(day=1)
         for policy in self:
-            row = self.env.execute_query(
-                SQL(
-                    """
-                    WITH last AS (
-                        SELECT commercial_partner_id AS pid, MAX(invoice_date) AS last_date,
-                               bool_or(invoice_date > %(m12)s) AS now_active,
-                               bool_or(invoice_date <= %(m12)s AND invoice_date > %(m24)s) AS before_active
-                          FROM account_move
-                         WHERE company_id = %(company)s AND state = 'posted'
-                           AND move_type = 'out_invoice' AND invoice_date <= %(today)s
-                         GROUP BY commercial_partner_id
-                    )
-                    SELECT COUNT(*) FILTER (WHERE last_date > %(m3)s),
-                           COUNT(*) FILTER (WHERE last_date > %(m6)s),
-                           COUNT(*) FILTER (WHERE now_active),
-                           COUNT(*) FILTER (WHERE before_active AND NOT now_active),
-                           COUNT(*) FILTER (WHERE before_active),
-                           COUNT(*) FILTER (WHERE NOT now_active)
-                      FROM last
-                    """,
-                    company=policy.company_id.id,
-                    today=today,
-                    m3=activity.add_months(today, -3),
-                    m6=activity.add_months(today, -6),
-                    m12=activity.add_months(today, -12),
-                    m24=activity.add_months(today, -24),
+            partners = self.env["res.partner"].with_company(policy.company_id)
+            counts = dict(
+                partners._read_group(
+                    [("customer_activity_status", "!=", False)],
+                    ["customer_activity_status"],
+                    ["__count"],
                 )
-            )[0]
-            policy.active_3m, policy.active_6m, policy.active_12m = row[0], row[1], row[2]
-            policy.churn_rate = round(100.0 * row[3] / row[4], 1) if row[4] else 0.0
-            policy.lost_count = row[5]
+            )
+            policy.active_3m = counts.get("active", 0)
+            policy.active_6m = policy.active_3m + counts.get("cooling", 0)
+            policy.active_12m = policy.active_6m + counts.get("at_risk", 0)
+            policy.lost_count = counts.get("lost", 0)
+            this_month = self.env["customer.churn.report"].search(
+                [("company_id", "=", policy.company_id.id), ("month", "=", month)], limit=1
+            )
+            policy.churn_rate = round(this_month.churn_rate, 1)
 
     def action_open_win_back(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import activity, credit, scoring
-from ..ledger import posted_receivable
+from ..ledger import open_receivables_by_age, posted_receivable
 
 # Company-dependent results the recompute writes set-wise (name -> SQL cast).
 TIER_RESULT_COLUMNS = {
@@ -391,33 +391,14 @@ class CustomerTieringNightly(models.AbstractModel):
         )
 
     def _credit_ledger_facts(self, credit_facts, params):
-        """Open receivables by age and the latest reviewed statements, two queries."""
-        for pid, open_amount, d30, d90, over in self.env.execute_query(
-            SQL(
-                """
-                SELECT l.partner_id,
-                       SUM(l.amount_residual),
-                       COALESCE(SUM(l.amount_residual)
-                                FILTER (WHERE %(today)s::date - l.date_maturity BETWEEN 1 AND 30), 0),
-                       COALESCE(SUM(l.amount_residual)
-                                FILTER (WHERE %(today)s::date - l.date_maturity BETWEEN 31 AND 90), 0),
-                       COALESCE(SUM(l.amount_residual)
-                                FILTER (WHERE %(today)s::date - l.date_maturity > 90), 0)
-                  FROM account_move_line l
-                 WHERE l.company_id = %(company)s
-                   AND l.partner_id = ANY(%(ids)s)
-                   AND %(receivable)s
-                   AND NOT l.reconciled
-                   AND l.date <= %(today)s
-                 GROUP BY l.partner_id
-                """,
-                receivable=posted_receivable(),
-                **params,
-            )
-        ):
+        """Open receivables in the company's buckets and the latest reviewed statements,
+        two queries."""
+        company = self.env["res.company"].browse(params["company"])
+        edges = company._receivable_edges()
+        by_age = open_receivables_by_age(self.env, company, params["ids"], params["today"])
+        for pid, aged in by_age.items():
             facts = credit_facts[pid]
-            facts.open_amount = open_amount
-            facts.overdue_1_30, facts.overdue_31_90, facts.overdue_over_90 = d30, d90, over
+            facts.open_amount, facts.edges, facts.aged = sum(aged), edges, tuple(aged)
         for pid, current_ratio, debt_ratio, asset_turnover, net_margin in self.env.execute_query(
             SQL(
                 """

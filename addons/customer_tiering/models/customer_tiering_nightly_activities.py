@@ -250,16 +250,17 @@ class CustomerTieringNightly(models.AbstractModel):
         todo = []
         for pid, facts in credit_facts.items():
             old = previous[pid]
-            if facts.overdue_over_90 > 0:
-                user, amount = policy.collection_user_over_90_id or fallback, facts.overdue_over_90
+            up_to_30, up_to_90, over_90 = facts.overdue_bands
+            if over_90 > 0:
+                user, amount = policy.collection_user_over_90_id or fallback, over_90
                 bucket = _("over 90 days")
-            elif facts.overdue_31_90 > 0:
-                user, amount = policy.collection_user_31_90_id or fallback, facts.overdue_31_90
+            elif up_to_90 > 0:
+                user, amount = policy.collection_user_31_90_id or fallback, up_to_90
                 bucket = _("31–90 days")
-            elif facts.overdue_1_30 > 0:
+            elif up_to_30 > 0:
                 user, amount = (
                     (old["user_id"] and self.env["res.users"].browse(old["user_id"])) or fallback,
-                    facts.overdue_1_30,
+                    up_to_30,
                 )
                 bucket = _("1–30 days")
             else:

@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ..access import CREDIT_CONTROLLER, require_any_group
 from ..engine import aging, receivables
-from ..ledger import posted_receivable
+from ..ledger import aged_items, posted_receivable
 
 _logger = logging.getLogger(__name__)
 
@@ -63,10 +63,11 @@ class ReceivableSnapshot(models.Model):
     )
     bucket_edges = fields.Char(
         string="Bucket Edges (days)",
-        default="30,60,90,120",
+        default=lambda self: self.env.company.receivable_bucket_edges,
         required=True,
         help="Last overdue day of each bucket, ascending, separated by commas "
-        "(at most six): 30,60,90,120 gives not due, 1-30, 31-60, 61-90, 91-120 and over 120.",
+        "(at most six): 30,60,90,120 gives not due, 1-30, 31-60, 61-90, 91-120 and over 120. "
+        "New snapshots start with the company's aging buckets.",
     )
     bucket_labels = fields.Char(compute="_compute_bucket_labels")
     bucket_used = fields.Integer(compute="_compute_bucket_labels")
@@ -178,15 +179,7 @@ class ReceivableSnapshot(models.Model):
 
     def _edges(self):
         self.ensure_one()
-        try:
-            edges = aging.parse_edges(self.bucket_edges or "")
-        except ValueError as exc:
-            raise ValidationError(self.env._("Bucket edges: %(error)s", error=exc.args[0])) from exc
-        if len(edges) > aging.MAX_EDGES:
-            raise ValidationError(
-                self.env._("At most %(count)s bucket edges.", count=aging.MAX_EDGES)
-            )
-        return edges
+        return self.env["res.company"]._parse_bucket_edges(self.bucket_edges)
 
     def _bucket_labels(self):
         """Translated bucket titles: Not due, 1-30, ..., Over 120."""
@@ -195,15 +188,7 @@ class ReceivableSnapshot(models.Model):
             edges = self._edges()
         except ValidationError as exc:
             raise UserError(exc.args[0]) from exc
-        labels = []
-        for bucket in aging.buckets(edges):
-            if bucket.low is None:
-                labels.append(self.env._("Not due"))
-            elif bucket.high is None:
-                labels.append(self.env._("Over %(days)s", days=bucket.low - 1))
-            else:
-                labels.append(f"{bucket.low}-{bucket.high}")
-        return labels
+        return self.env["res.company"]._bucket_labels(edges)
 
     @api.model
     def _month_bounds(self, day):
@@ -397,29 +382,12 @@ class ReceivableSnapshot(models.Model):
         change against it is complete. Aggregated per move-line partner first,
         then per commercial partner, to join res_partner on few rows.
         """
-        if self.aging_basis == "invoice":
-            reference = SQL("COALESCE(l.invoice_date, l.date)")
-        else:
-            reference = SQL("COALESCE(l.date_maturity, l.date)")
         fragments = self._line_fragments(BUCKET_FIELDS[: len(edges) + 2])
         self.env.cr.execute(
             SQL(
                 """
-                WITH later AS (
-                    SELECT line_id, SUM(amount) AS amount
-                      FROM (SELECT debit_move_id AS line_id, amount
-                              FROM account_partial_reconcile WHERE max_date > %(cutoff)s
-                            UNION ALL
-                            SELECT credit_move_id, -amount
-                              FROM account_partial_reconcile WHERE max_date > %(cutoff)s) p
-                     GROUP BY line_id
-                ), items AS (
-                    SELECT l.partner_id, l.date, l.debit, l.credit, l.balance,
-                           l.amount_residual + COALESCE(later.amount, 0) AS residual,
-                           width_bucket(%(cutoff)s::date - %(reference)s, %(bounds)s::int[]) AS bucket
-                      FROM account_move_line l
-                      LEFT JOIN later ON later.line_id = l.id
-                     WHERE %(filter)s
+                WITH items AS (
+                    %(items)s
                 ), per_partner AS (
                     SELECT partner_id,
                            SUM(balance) FILTER (WHERE date < %(start)s) AS opening,
@@ -465,11 +433,15 @@ class ReceivableSnapshot(models.Model):
                   FROM lines s
                   LEFT JOIN res_partner rp ON rp.id = s.partner_id
                 """,
+                items=aged_items(
+                    self._receivable_line_filter(),
+                    self.date_to,
+                    edges,
+                    basis=self.aging_basis,
+                    residual_at=self.date_to,
+                ),
                 cutoff=self.date_to,
                 start=self.date_from,
-                reference=reference,
-                bounds=aging.lower_bounds(edges),
-                filter=self._receivable_line_filter(),
                 previous=previous.id or 0,
                 snapshot=self.id,
                 company=self.company_id.id,

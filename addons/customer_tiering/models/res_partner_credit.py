@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..access import ACCOUNT_MANAGER, CREDIT_CONTROLLER, in_any_group, require_any_group
-from ..ledger import posted_receivable
+from ..ledger import open_receivable
 from .customer_credit_grade import GRADE_SELECTION
 from .res_partner_receivables import RECEIVABLE_GROUPS
 from .sale_order import ORDER_OPEN_AMOUNT
@@ -196,8 +196,7 @@ class ResPartner(models.Model):
                 """
                 SELECT l.partner_id, SUM(l.amount_residual)
                   FROM account_move_line l
-                 WHERE l.company_id = %(company)s AND l.partner_id = ANY(%(ids)s)
-                   AND %(receivable)s AND NOT l.reconciled
+                 WHERE %(open)s AND l.partner_id = ANY(%(ids)s)
                  GROUP BY l.partner_id
                 UNION ALL
                 SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
@@ -216,7 +215,7 @@ class ResPartner(models.Model):
                  GROUP BY rp.commercial_partner_id
                 """,
                 order_open_amount=ORDER_OPEN_AMOUNT,
-                receivable=posted_receivable(),
+                open=open_receivable(self.env.company.id),
                 **params,
             )
         ):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..ledger import posted_receivable
+from ..ledger import open_receivables_by_age
 
 # who reads a customer's receivables on its form: finance and the account managers
 RECEIVABLE_GROUPS = (
@@ -43,28 +43,10 @@ class ResPartner(models.Model):
         currency_field="currency_id",
         groups=RECEIVABLE_GROUPS,
     )
-    receivable_1_30 = fields.Monetary(
-        string="1-30 Days",
+    receivable_by_age = fields.Html(
+        string="Open Receivables by Age",
         compute="_compute_receivable_summary",
-        currency_field="currency_id",
-        groups=RECEIVABLE_GROUPS,
-    )
-    receivable_31_60 = fields.Monetary(
-        string="31-60 Days",
-        compute="_compute_receivable_summary",
-        currency_field="currency_id",
-        groups=RECEIVABLE_GROUPS,
-    )
-    receivable_61_90 = fields.Monetary(
-        string="61-90 Days",
-        compute="_compute_receivable_summary",
-        currency_field="currency_id",
-        groups=RECEIVABLE_GROUPS,
-    )
-    receivable_over_90 = fields.Monetary(
-        string="Over 90 Days",
-        compute="_compute_receivable_summary",
-        currency_field="currency_id",
+        sanitize=False,  # rendered from our own template, every value escaped there
         groups=RECEIVABLE_GROUPS,
     )
     statement_count = fields.Integer(
@@ -76,43 +58,25 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_receivable_summary(self):
-        """Open receivables by days overdue today, one query for all the partners shown."""
+        """Open receivables in the company's aging buckets, one query for all the partners shown."""
         self.env.flush_all()
-        commercial = self.commercial_partner_id
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT l.partner_id,
-                       SUM(l.amount_residual),
-                       SUM(l.amount_residual) FILTER (WHERE d.late <= 0),
-                       SUM(l.amount_residual) FILTER (WHERE d.late BETWEEN 1 AND 30),
-                       SUM(l.amount_residual) FILTER (WHERE d.late BETWEEN 31 AND 60),
-                       SUM(l.amount_residual) FILTER (WHERE d.late BETWEEN 61 AND 90),
-                       SUM(l.amount_residual) FILTER (WHERE d.late > 90)
-                  FROM account_move_line l,
-                       LATERAL (SELECT %(today)s - COALESCE(l.date_maturity, l.date) AS late) d
-                 WHERE l.company_id = %(company)s AND l.partner_id = ANY(%(ids)s)
-                   AND %(receivable)s AND NOT l.reconciled
-                 GROUP BY l.partner_id
-                """,
-                today=fields.Date.context_today(self),
-                company=self.env.company.id,
-                ids=commercial.ids,
-                receivable=posted_receivable(),
-            )
+        company = self.env.company
+        by_age = open_receivables_by_age(
+            self.env, company, self.commercial_partner_id.ids, fields.Date.context_today(self)
         )
-        summary = {row[0]: [amount or 0.0 for amount in row[1:]] for row in rows}
+        labels = company._bucket_labels(company._receivable_edges())
         for partner in self:
-            total, not_due, d30, d60, d90, over = summary.get(
-                partner.commercial_partner_id.id, [0.0] * 6
+            amounts = by_age.get(partner.commercial_partner_id.id)
+            partner.receivable_open = sum(amounts) if amounts else 0.0
+            partner.receivable_not_due = amounts[0] if amounts else 0.0
+            partner.receivable_overdue = sum(amounts[1:]) if amounts else 0.0
+            partner.receivable_by_age = amounts and self.env["ir.qweb"]._render(
+                "customer_tiering.receivable_by_age",
+                {
+                    "buckets": list(zip(labels, amounts)),
+                    "currency": partner.currency_id or company.currency_id,
+                },
             )
-            partner.receivable_open = total
-            partner.receivable_not_due = not_due
-            partner.receivable_1_30 = d30
-            partner.receivable_31_60 = d60
-            partner.receivable_61_90 = d90
-            partner.receivable_over_90 = over
-            partner.receivable_overdue = d30 + d60 + d90 + over
 
     def _compute_credit_counts(self):
         commercial = self.commercial_partner_id

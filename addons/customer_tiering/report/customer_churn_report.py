@@ -3,9 +3,10 @@ from odoo.tools import SQL
 
 
 class CustomerChurnReport(models.Model):
-    """Churn over time: per company and month end, customers
-    active in the twelve months up to it, and those active in the twelve months
-    before that who did not come back."""
+    """Churn over time, the one place churn is counted: per company and month,
+    the customers invoiced in the window up to it, and those invoiced in the
+    window before that who did not come back. The window is the policy's
+    at-risk boundary (12 months by default): past it a customer is lost."""
 
     _name = "customer.churn.report"
     _description = "Customer Churn by Month"
@@ -16,7 +17,7 @@ class CustomerChurnReport(models.Model):
     month = fields.Date(readonly=True)
     active_customers = fields.Integer(readonly=True, aggregator="sum")
     previous_customers = fields.Integer(
-        string="Active a Year Before", readonly=True, aggregator="sum"
+        string="Active a Window Before", readonly=True, aggregator="sum"
     )
     churned_customers = fields.Integer(readonly=True, aggregator="sum")
     new_customers = fields.Integer(readonly=True, aggregator="sum")
@@ -28,25 +29,31 @@ class CustomerChurnReport(models.Model):
             SQL(
                 """
                 CREATE VIEW %(table)s AS
-                WITH invoiced AS (
-                    SELECT DISTINCT company_id, commercial_partner_id AS partner_id,
-                           date_trunc('month', invoice_date)::date AS month
-                      FROM account_move
-                     WHERE state = 'posted' AND move_type = 'out_invoice'
-                       AND invoice_date > (current_date - interval '48 months')
+                WITH windows AS (
+                    SELECT c.id AS company_id,
+                           make_interval(months => COALESCE(p.at_risk_months, 12)) AS length
+                      FROM res_company c
+                      LEFT JOIN customer_tier_policy p ON p.company_id = c.id
+                ), invoiced AS (
+                    SELECT DISTINCT m.company_id, m.commercial_partner_id AS partner_id,
+                           date_trunc('month', m.invoice_date)::date AS month
+                      FROM account_move m
+                      JOIN windows w ON w.company_id = m.company_id
+                     WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                       AND m.invoice_date > current_date - interval '24 months' - 2 * w.length
                 ), months AS (
-                    SELECT c.id AS company_id, m::date AS month
-                      FROM res_company c,
+                    SELECT w.company_id, w.length, m::date AS month
+                      FROM windows w,
                            generate_series(date_trunc('month', current_date) - interval '23 months',
                                            date_trunc('month', current_date), interval '1 month') m
                 ), flags AS (
                     SELECT ms.company_id, ms.month, i.partner_id,
-                           bool_or(i.month > ms.month - interval '12 months') AS now_active,
-                           bool_or(i.month <= ms.month - interval '12 months') AS before_active
+                           bool_or(i.month > ms.month - ms.length) AS now_active,
+                           bool_or(i.month <= ms.month - ms.length) AS before_active
                       FROM months ms
                       JOIN invoiced i ON i.company_id = ms.company_id
                                      AND i.month <= ms.month
-                                     AND i.month > ms.month - interval '24 months'
+                                     AND i.month > ms.month - 2 * ms.length
                      GROUP BY ms.company_id, ms.month, i.partner_id
                 )
                 SELECT row_number() OVER (ORDER BY ms.company_id, ms.month) AS id,

@@ -4,6 +4,13 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.base.tests.common import new_test_user
 
 
+def freight_line(amount):
+    """An invoice line of ``amount`` without tax."""
+    return Command.create(
+        {"name": "Freight", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+    )
+
+
 class CustomerTieringCommon(AccountTestInvoicingCommon):
     """A company with a chart of accounts and one user per role (least privilege)."""
 
@@ -59,16 +66,7 @@ class CustomerTieringCommon(AccountTestInvoicingCommon):
                         "invoice_date": fields.Date.to_date(day),
                         # due on the invoice date, whatever day the test runs
                         "invoice_payment_term_id": immediate.id,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Freight",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
+                        "invoice_line_ids": [freight_line(amount)],
                     }
                     for day, amount in dated_amounts
                 ]

@@ -52,13 +52,19 @@ class TestCustomer360(CustomerTieringCommon):
         partner = self.large.with_user(self.viewer)
         # immediate terms: an invoice of i days ago is i days overdue
         self.assertAlmostEqual(partner.receivable_open, sum(100.0 + i % 7 for i in range(1000)))
-        self.assertAlmostEqual(
-            partner.receivable_1_30, sum(100.0 + i % 7 for i in range(1000) if 1 <= i % 700 <= 30)
-        )
-        self.assertAlmostEqual(
-            partner.receivable_over_90,
-            sum(100.0 + i % 7 for i in range(1000) if i % 700 > 90),
-        )
+        # the company's buckets: not due, 1-30, 31-60, 61-90, 91-120, over 120
+        edges = [0, 30, 60, 90, 120]
+        expected = [0.0] * 6
+        for i in range(1000):
+            days = i % 700
+            expected[sum(days > edge for edge in edges)] += 100.0 + i % 7
+        strip = partner.receivable_by_age
+        for label, amount in zip(
+            ["Not due", "1-30", "31-60", "61-90", "91-120", "Over 120"], expected
+        ):
+            self.assertIn(f"{label}", strip)
+            self.assertIn(f"{amount:,.2f}", strip)
+        self.assertAlmostEqual(partner.receivable_not_due, expected[0])
         self.assertAlmostEqual(
             partner.receivable_overdue, partner.receivable_open - partner.receivable_not_due
         )

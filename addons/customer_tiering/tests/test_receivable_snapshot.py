@@ -11,7 +11,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..engine import aging, credit
-from .common import CustomerTieringCommon
+from ..ledger import open_receivables_by_age
+from .common import CustomerTieringCommon, freight_line
 
 CUTOFF = date(2024, 6, 30)
 
@@ -37,16 +38,7 @@ class ReceivableCommon(CustomerTieringCommon):
                 "date": day,
                 "invoice_payment_term_id": term.id if term else False,
                 **({} if term else {"invoice_date_due": day}),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Freight",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
+                "invoice_line_ids": [freight_line(amount)],
             }
         )
         move.action_post()
@@ -511,22 +503,55 @@ class TestReceivableFiguresAgree(ReceivableCommon):
                     "receivable_open": line.closing_balance,
                     "receivable_overdue": line.overdue_amount,
                     "receivable_not_due": expected[0],
-                    "receivable_1_30": expected[1],
-                    "receivable_31_60": expected[2],
-                    "receivable_61_90": expected[3],
-                    "receivable_over_90": expected[4] + expected[5],
                 }
             ],
         )
+        by_age = self._open_by_age(customer)
+        self.assertEqual(by_age, expected)
+        for label, amount in zip(
+            ["Not due", "1-30", "31-60", "61-90", "91-120", "Over 120"], expected
+        ):
+            self.assertIn(label, customer.receivable_by_age)
+            self.assertIn(f"{amount:,.2f}", customer.receivable_by_age)
 
-        facts = {customer.id: credit.CreditFacts(customer.id)}
-        params = {"company": self.env.company.id, "ids": customer.ids, "today": CUTOFF}
-        self.env["customer.tiering.nightly"]._credit_ledger_facts(facts, params)
-        fact = facts[customer.id]
-        self.assertAlmostEqual(fact.open_amount, line.closing_balance)
-        self.assertAlmostEqual(fact.overdue_1_30, expected[1])
-        self.assertAlmostEqual(fact.overdue_31_90, expected[2] + expected[3])
-        self.assertAlmostEqual(fact.overdue_over_90, expected[4] + expected[5])
+        facts = self._credit_facts(customer)
+        self.assertAlmostEqual(facts.open_amount, line.closing_balance)
+        self.assertEqual(list(facts.aged), expected)
+        self.assertEqual(facts.overdue_bands, (150.0, 550.0, 500.0))
 
         exposure = self.env["res.partner"]._credit_exposure(customer)
         self.assertAlmostEqual(exposure[customer.id], line.closing_balance)
+
+    @freeze_time(CUTOFF)
+    def test_the_company_edges_drive_every_figure(self):
+        """Change the company's buckets: the 360, the credit facts and a new
+        snapshot all age by them, and the credit bands follow each bucket's first day."""
+        self.env.company.receivable_bucket_edges = "15,45"
+        customer = self._customer("Edges Customer")
+        self._invoice(customer, CUTOFF - timedelta(days=10), 100)  # 10 days overdue
+        self._invoice(customer, CUTOFF - timedelta(days=40), 200)  # 40
+        self._invoice(customer, CUTOFF - timedelta(days=100), 300)  # 100
+        expected = [0.0, 100.0, 200.0, 300.0]  # not due, 1-15, 16-45, over 45
+
+        snapshot = self._snapshot(CUTOFF)
+        self.assertEqual(snapshot.bucket_edges, "15,45")
+        self.assertEqual(self._buckets(self._line(snapshot, customer)), expected)
+        self.assertEqual(self._open_by_age(customer), expected)
+        self.assertIn("Over 45", customer.receivable_by_age)
+        facts = self._credit_facts(customer)
+        self.assertEqual(list(facts.aged), expected)
+        # 16-45 starts within 30 days, over 45 within 90: the severity of its first day
+        self.assertEqual(facts.overdue_bands, (300.0, 300.0, 0.0))
+        with self.assertRaises(ValidationError):
+            self.env.company.receivable_bucket_edges = "45,15"
+
+    def _open_by_age(self, customer):
+        return open_receivables_by_age(self.env, self.env.company, customer.ids, CUTOFF)[
+            customer.id
+        ]
+
+    def _credit_facts(self, customer):
+        facts = {customer.id: credit.CreditFacts(customer.id)}
+        params = {"company": self.env.company.id, "ids": customer.ids, "today": CUTOFF}
+        self.env["customer.tiering.nightly"]._credit_ledger_facts(facts, params)
+        return facts[customer.id]

@@ -2,11 +2,11 @@ import base64
 import logging
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.customer_tiering.controllers.portal import DocumentPortal
 
 from ..models.logistics_complaint import RATER_DIMENSIONS
 from ..models.logistics_complaint_survey import SCORE_FIELDS
@@ -20,21 +20,13 @@ MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
-class ComplaintPortal(CustomerPortal):
+class ComplaintPortal(DocumentPortal):
     """Customers file complaints, follow them, confirm solutions and rate us."""
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "complaint_count" in counters:
-            model = request.env["logistics.complaint"]
-            values["complaint_count"] = model.search_count([]) if model.has_access("read") else 0
-        return values
-
-    def _complaint_or_none(self, complaint_id, access_token=None):
-        try:
-            return self._document_check_access("logistics.complaint", complaint_id, access_token)
-        except (AccessError, MissingError):
-            return None
+    def _portal_counted_models(self):
+        counted = super()._portal_counted_models()
+        counted["complaint_count"] = ("logistics.complaint", [])
+        return counted
 
     # -- list, detail, confirmation -------------------------------------------
 
@@ -49,17 +41,16 @@ class ComplaintPortal(CustomerPortal):
 
     @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True)
     def portal_my_complaint(self, complaint_id, access_token=None, message=None, **kw):
-        complaint = self._complaint_or_none(complaint_id, access_token)
+        complaint = self._document_or_none("logistics.complaint", complaint_id, access_token)
         if complaint is None:
             return request.redirect("/my")
-        values = self._get_page_view_values(
+        return self._render_document(
             complaint,
             access_token,
-            {"complaint": complaint, "page_name": "complaint", "message": message},
+            "logistics_crm.portal_my_complaint",
             "my_complaints_history",
-            False,
+            {"complaint": complaint, "page_name": "complaint", "message": message},
         )
-        return request.render("logistics_crm.portal_my_complaint", values)
 
     @http.route(
         ["/my/complaints/<int:complaint_id>/confirm"],
@@ -69,12 +60,10 @@ class ComplaintPortal(CustomerPortal):
         website=True,
     )
     def portal_complaint_confirm(self, complaint_id, access_token=None, **kw):
-        complaint = self._complaint_or_none(complaint_id, access_token)
+        complaint = self._document_or_none("logistics.complaint", complaint_id, access_token)
         if complaint is None:
             return request.redirect("/my")
-        partner = request.env.user.partner_id
-        if request.env.user._is_public():
-            partner = complaint.contact_id or complaint.partner_id
+        partner = self._answering_partner(complaint.contact_id or complaint.partner_id)
         try:
             # portal users may not write complaints; the link or token was checked above
             complaint.sudo()._customer_confirm(partner)
@@ -85,8 +74,7 @@ class ComplaintPortal(CustomerPortal):
             message = "not_confirmable"
         else:
             message = "confirmed"
-        query = f"?message={message}" + (f"&access_token={access_token}" if access_token else "")
-        return request.redirect(f"/my/complaints/{complaint.id}{query}")
+        return self._redirect_with_message(f"/my/complaints/{complaint.id}", message, access_token)
 
     # -- filing a complaint ---------------------------------------------------
 

@@ -1,23 +1,20 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.customer_tiering.controllers.portal import DocumentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 PAGE_SIZE = 20
 MAX_LOOKUP = 64
 
 
-class ShipmentPortal(CustomerPortal):
+class ShipmentPortal(DocumentPortal):
     """Customers follow their own shipments."""
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "shipment_count" in counters:
-            model = request.env["logistics.shipment"]
-            values["shipment_count"] = model.search_count([]) if model.has_access("read") else 0
-        return values
+    def _portal_counted_models(self):
+        counted = super()._portal_counted_models()
+        counted["shipment_count"] = ("logistics.shipment", [])
+        return counted
 
     def _shipment_filters(self):
         return {
@@ -75,22 +72,19 @@ class ShipmentPortal(CustomerPortal):
 
     @http.route(["/my/shipments/<int:shipment_id>"], type="http", auth="public", website=True)
     def portal_my_shipment(self, shipment_id, access_token=None, **kw):
-        try:
-            shipment = self._document_check_access("logistics.shipment", shipment_id, access_token)
-        except (AccessError, MissingError):
+        shipment = self._document_or_none("logistics.shipment", shipment_id, access_token)
+        if shipment is None:
             return request.redirect("/my")
-        values = self._get_page_view_values(
+        # access to the shipment was checked above; its events are read with it
+        events = shipment.sudo().event_ids
+        # the customer sees the events that count: not retracted, not yet to come
+        events = events.filtered(lambda e: not e.retracted and not e.is_future).sorted(
+            lambda e: (e.event_time, e.id), True
+        )
+        return self._render_document(
             shipment,
             access_token,
-            {
-                "shipment": shipment,
-                # the customer sees the events that count: not retracted, not yet to come
-                "events": shipment.sudo()
-                .event_ids.filtered(lambda e: not e.retracted and not e.is_future)
-                .sorted(lambda e: (e.event_time, e.id), True),
-                "page_name": "shipment",
-            },
+            "logistics_crm.portal_my_shipment",
             "my_shipments_history",
-            False,
+            {"shipment": shipment, "events": events, "page_name": "shipment"},
         )
-        return request.render("logistics_crm.portal_my_shipment", values)

@@ -7,6 +7,7 @@ from odoo.tests.common import new_test_user
 from odoo.addons.customer_tiering.tests.common import CustomerTieringCommon
 
 from ..tracking import signature
+from .carrier_simulator import CarrierSimulator
 
 SECRET = "s3cret-for-tests"
 
@@ -43,6 +44,16 @@ class LogisticsCommon(CustomerTieringCommon):
         cls.customer = cls._customer("Ningbo Ports Trading", user_id=cls.account_manager.id)
         cls.other_customer = cls._customer("Chengdu Machinery")
         cls.now = fields.Datetime.now().replace(microsecond=0)
+
+    @classmethod
+    def _simulate_aggregator(cls, path, **values):
+        """Point the aggregator carrier at a local carrier simulator, stopped after the class."""
+        cls.simulator = CarrierSimulator().start()
+        cls.addClassCleanup(cls.simulator.stop)
+        # the simulator speaks plain http
+        cls.aggregator.write(
+            {"endpoint": cls.simulator.url(path), "is_test_carrier": True, **values}
+        )
 
     @classmethod
     def _shipment(cls, ref, partner=None, carrier=None, **values):

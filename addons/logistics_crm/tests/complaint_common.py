@@ -1,5 +1,15 @@
 from odoo.addons.base.tests.common import new_test_user
 
+# the survey form's score fields, as the portal posts them
+SCORES = [
+    "overall_score",
+    "reliability_score",
+    "assurance_score",
+    "tangibles_score",
+    "empathy_score",
+    "responsiveness_score",
+]
+
 
 class ComplaintFixtures:
     """Users, customers and a UTC office calendar for the complaint tests."""

@@ -4,7 +4,7 @@ from odoo.tests import Form, tagged
 from odoo.addons.base.tests.common import new_test_user
 from odoo.addons.customer_tiering.tests.common import CustomerTieringCommon
 
-from .complaint_common import ComplaintFixtures
+from .complaint_common import SCORES, ComplaintFixtures
 
 
 @tagged("post_install", "-at_install")
@@ -131,17 +131,7 @@ class TestComplaintFlow(CustomerTieringCommon, ComplaintFixtures):
             ["satisfied", "satisfied", "shortcomings", "shortcomings", "dissatisfied"],
         )
         complaint = self._walk_to(self._complaint(user=self.logistics_user), "closed")
-        scores = dict.fromkeys(
-            [
-                "overall_score",
-                "reliability_score",
-                "assurance_score",
-                "tangibles_score",
-                "empathy_score",
-                "responsiveness_score",
-            ],
-            3,
-        )
+        scores = dict.fromkeys(SCORES, 3)
         complaint.sudo()._record_survey_answer({**scores, "comment": "Too slow."})
         self.assertRecordValues(
             complaint, [{"satisfaction_score": 3.0, "satisfaction_band": "dissatisfied"}]

@@ -5,16 +5,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.tests.common import new_test_user
 
-from .complaint_common import ComplaintFixtures
-
-SCORES = [
-    "overall_score",
-    "reliability_score",
-    "assurance_score",
-    "tangibles_score",
-    "empathy_score",
-    "responsiveness_score",
-]
+from .complaint_common import SCORES, ComplaintFixtures
 
 
 @tagged("post_install", "-at_install")

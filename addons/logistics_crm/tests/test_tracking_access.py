@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
-from .carrier_simulator import Answer, CarrierSimulator
+from .carrier_simulator import Answer
 from .common import LogisticsCommon
 
 
@@ -15,16 +15,8 @@ class TestTrackingAccess(LogisticsCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.simulator = CarrierSimulator().start()
-        cls.addClassCleanup(cls.simulator.stop)
-        cls.aggregator.write(
-            {
-                "endpoint": cls.simulator.url("/t/{tracking_ref}"),
-                "api_key": "k-secret",
-                "api_key_header": "as-api-key",
-                "is_test_carrier": True,
-                "max_retries": 0,
-            }
+        cls._simulate_aggregator(
+            "/t/{tracking_ref}", api_key="k-secret", api_key_header="as-api-key", max_retries=0
         )
         cls.portal_user = new_test_user(
             cls.env, login="lc_t_portal", password="lc_t_portal", groups="base.group_portal"

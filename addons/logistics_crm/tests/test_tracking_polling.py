@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import tagged
 
-from .carrier_simulator import Answer, CarrierSimulator
+from .carrier_simulator import Answer
 from .common import LogisticsCommon
 
 
@@ -15,17 +15,12 @@ class TestTrackingPolling(LogisticsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.simulator = CarrierSimulator().start()
-        cls.addClassCleanup(cls.simulator.stop)
-        cls.aggregator.write(
-            {
-                "endpoint": cls.simulator.url("/trackings/{tracking_ref}"),
-                "timeout": 0.5,
-                "max_retries": 2,
-                "api_key": "k-123",
-                "api_key_header": "as-api-key",
-                "is_test_carrier": True,  # the simulator speaks plain http
-            }
+        cls._simulate_aggregator(
+            "/trackings/{tracking_ref}",
+            timeout=0.5,
+            max_retries=2,
+            api_key="k-123",
+            api_key_header="as-api-key",
         )
 
     def _answer(self, ref, *tags, status=200):

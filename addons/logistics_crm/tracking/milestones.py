@@ -30,19 +30,6 @@ def is_final(milestone):
     return milestone in FINAL
 
 
-def latest_milestone(events):
-    """Milestone of the latest event by event time, never by arrival order.
-
-    ``events`` are ``(event_time, milestone)`` pairs with aware datetimes;
-    events whose milestone is unknown (None) do not move the shipment; at the
-    same instant the milestone further along :data:`MILESTONES` wins.
-    """
-    known = [(time, milestone) for time, milestone in events if milestone]
-    if not known:
-        return None
-    return max(known, key=lambda pair: (pair[0], RANK.get(pair[1], -1)))[1]
-
-
 def is_future(event_time, now, margin=DEFAULT_FUTURE_MARGIN):
     """An event dated beyond ``now`` plus the carrier's margin does not count yet."""
     return event_time > now + margin

@@ -117,22 +117,6 @@ def parse_aggregator_json(body):
     return parse_aggregator(_load_json(body))
 
 
-def parse(kind, body):
-    """The :class:`Document` of a body of one of the formats above, by its name.
-
-    :class:`PayloadError` when the body is not a document of that kind at all.
-    Carriers do not come through here: each connector parses through its own
-    method on ``logistics.carrier``, which calls the functions of this module.
-    """
-    check_size(body)
-    parser = {"json": parse_json, "epcis": parse_epcis, "aggregator": parse_aggregator_json}.get(
-        kind
-    )
-    if parser is None:
-        raise PayloadError(f"unknown connector kind {kind!r}")
-    return parser(body)
-
-
 # -- our own JSON ---------------------------------------------------------------------
 
 
