@@ -46,6 +46,32 @@ class LogisticsCommon(CustomerTieringCommon):
         cls.now = fields.Datetime.now().replace(microsecond=0)
 
     @classmethod
+    def _service_history(cls, prefix, amounts=(0.0, 0.0)):
+        """Four shipments of the customer: on time (2 days in transit), late (4 days),
+        an exception and one still on its way, as the carrier reported them; the two
+        delivered ones with freight ``amounts``. Returns (shipments, events to ingest)."""
+        now = cls.now
+        shipments = [
+            cls._shipment(
+                f"{prefix}1", planned_delivery=now - timedelta(days=1), amount=amounts[0]
+            ),
+            cls._shipment(
+                f"{prefix}2", planned_delivery=now - timedelta(days=3), amount=amounts[1]
+            ),
+            cls._shipment(f"{prefix}3"),
+            cls._shipment(f"{prefix}4"),
+        ]
+        events = [
+            (f"{prefix}1", "PICKED_UP", 24 * 4),
+            (f"{prefix}1", "DELIVERED", 24 * 2),
+            (f"{prefix}2", "PICKED_UP", 24 * 6),
+            (f"{prefix}2", "DELIVERED", 24 * 2),
+            (f"{prefix}3", "DAMAGED", 5),
+            (f"{prefix}4", "PICKED_UP", 5),
+        ]
+        return shipments, events
+
+    @classmethod
     def _simulate_aggregator(cls, path, **values):
         """Point the aggregator carrier at a local carrier simulator, stopped after the class."""
         cls.simulator = CarrierSimulator().start()

@@ -29,24 +29,10 @@ class TestServiceReport(LogisticsCommon):
         now = cls.now
         cls.company = cls.company_data["company"]
         # customer: on time, late, an exception and one on its way; other customer: on time
-        cls._shipment("S1", planned_delivery=now - timedelta(days=1))
-        cls._shipment("S2", planned_delivery=now - timedelta(days=3))
-        cls._shipment("S3")
-        cls._shipment("S4")
+        _shipments, events = cls._service_history("S")
         cls._shipment("S5", partner=cls.other_customer, planned_delivery=now - timedelta(days=1))
-        cls.carrier._ingest_body(
-            cls._body(
-                cls._event("S1", "PICKED_UP", 24 * 4),
-                cls._event("S1", "DELIVERED", 24 * 2),
-                cls._event("S2", "PICKED_UP", 24 * 6),
-                cls._event("S2", "DELIVERED", 24 * 2),
-                cls._event("S3", "DAMAGED", 5),
-                cls._event("S4", "PICKED_UP", 5),
-                cls._event("S5", "PICKED_UP", 24 * 3),
-                cls._event("S5", "DELIVERED", 24 * 2),
-            ),
-            "webhook",
-        )
+        events += [("S5", "PICKED_UP", 24 * 3), ("S5", "DELIVERED", 24 * 2)]
+        cls.carrier._ingest_body(cls._body(*(cls._event(*event) for event in events)), "webhook")
         cls.damage = cls.env.ref("logistics_crm.complaint_category_damage")
         cls.delay = cls.env.ref("logistics_crm.complaint_category_delay")
         # the damage on S3 opened a draft cargo claim; it misses its response deadline

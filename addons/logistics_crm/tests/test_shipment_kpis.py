@@ -11,23 +11,9 @@ class TestShipmentKpis(LogisticsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        now = cls.now
-        # on time (2 days in transit), late (4 days), an exception, one still on its way
-        cls.on_time = cls._shipment("K1", planned_delivery=now - timedelta(days=1), amount=500)
-        cls.late = cls._shipment("K2", planned_delivery=now - timedelta(days=3), amount=700)
-        cls.broken = cls._shipment("K3")
-        cls.open = cls._shipment("K4")
-        cls.carrier._ingest_body(
-            cls._body(
-                cls._event("K1", "PICKED_UP", 24 * 4),
-                cls._event("K1", "DELIVERED", 24 * 2),
-                cls._event("K2", "PICKED_UP", 24 * 6),
-                cls._event("K2", "DELIVERED", 24 * 2),
-                cls._event("K3", "DAMAGED", 5),
-                cls._event("K4", "PICKED_UP", 5),
-            ),
-            "webhook",
-        )
+        shipments, events = cls._service_history("K", amounts=(500, 700))
+        cls.on_time, cls.late, cls.broken, cls.open = shipments
+        cls.carrier._ingest_body(cls._body(*(cls._event(*event) for event in events)), "webhook")
 
     def test_kpis_per_customer(self):
         kpis = self.env["res.partner"]._shipment_kpis(
