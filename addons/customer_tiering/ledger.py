@@ -79,15 +79,15 @@ def open_receivables_by_age(env, company, partner_ids, today):
     receivables open today, in the company's buckets; one query."""
     edges = company._receivable_edges()
     where = SQL("%s AND l.partner_id = ANY(%s)", open_receivable(company.id), list(partner_ids))
+    sums = SQL(", ").join(
+        SQL("COALESCE(SUM(residual) FILTER (WHERE bucket = %s), 0)", index)
+        for index in range(len(edges) + 2)
+    )
     rows = env.execute_query(
         SQL(
-            """SELECT partner_id, bucket, SUM(residual)
-                 FROM (%s) items
-                GROUP BY partner_id, bucket""",
+            "SELECT partner_id, %s FROM (%s) items GROUP BY partner_id",
+            sums,
             aged_items(where, today, edges),
         )
     )
-    result = {}
-    for partner_id, bucket, amount in rows:
-        result.setdefault(partner_id, [0.0] * (len(edges) + 2))[bucket] += amount or 0.0
-    return result
+    return {row[0]: [float(amount) for amount in row[1:]] for row in rows}

@@ -9,3 +9,4 @@ from . import test_receivable_snapshot
 from . import test_receivable_statement
 from . import test_receivable_collection
 from . import test_customer_360
+from . import test_churn

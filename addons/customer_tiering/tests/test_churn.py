@@ -67,11 +67,34 @@ class TestChurn(CustomerTieringCommon):
             [("company_id", "=", self.company.id), ("month", "=", self.this_month)]
         )
         self.assertEqual(len(report), 1)
-        # by hand: a window is 6 months; months are counted back from this one
-        current = {n for n, h in self.histories.items() if any(m < 6 for m in h)}
-        before = {n for n, h in self.histories.items() if any(6 <= m < 12 for m in h)}
+        current, before = self._windows(6)
         self.assertEqual(current, {"Steady", "Cooling", "At risk", "New"})
         self.assertEqual(before, {"Steady", "Gone quiet"})
+        self._assert_report(report, current, before)
+        self.assertEqual(report.churn_rate, 50.0)
+        self.policy.invalidate_recordset()
+        self.assertEqual(self.policy.churn_rate, 50.0)
+        # a 9-month window: the quiet customer is back in the current one, the
+        # long-gone one (14 months) enters the previous one and churns instead
+        self.policy.at_risk_months = 9
+        self.env.flush_all()
+        report.invalidate_recordset()
+        current, before = self._windows(9)
+        self.assertEqual(before - current, {"Long gone"})
+        self._assert_report(report, current, before)
+
+    def _windows(self, length):
+        """By hand: who was invoiced in the current window, and in the one before
+        (months counted back from this one)."""
+        current = {n for n, months in self.histories.items() if any(m < length for m in months)}
+        before = {
+            n
+            for n, months in self.histories.items()
+            if any(length <= m < 2 * length for m in months)
+        }
+        return current, before
+
+    def _assert_report(self, report, current, before):
         self.assertRecordValues(
             report,
             [
@@ -80,14 +103,7 @@ class TestChurn(CustomerTieringCommon):
                     "previous_customers": len(before),
                     "churned_customers": len(before - current),
                     "new_customers": len(current - before),
-                    "churn_rate": 50.0,
+                    "churn_rate": 100.0 * len(before - current) / len(before),
                 }
             ],
         )
-        self.policy.invalidate_recordset()
-        self.assertEqual(self.policy.churn_rate, 50.0)
-        # a longer window brings the quiet customer back into the current one
-        self.policy.at_risk_months = 9
-        self.env.flush_all()
-        report.invalidate_recordset()
-        self.assertEqual(report.churned_customers, 0)
