@@ -45,6 +45,8 @@ NESTED = frozenset({"TDT", "EQD", "GID", "SEQ", "PCI", "NAD", "DOC"})
 EVENT_TIMES = ("334", "7")
 ESTIMATES = ("132", "17", "133")
 ZONE_RE = re.compile(r"^[+-]\d{2}$")
+# stand-ins for released characters while a body is split (private-use code points)
+RELEASED = "\ue000\ue001\ue002\ue003"
 
 # UN/ECE Recommendation 24 status codes → our status categories
 DEFAULT_STATUS_MAP = {
@@ -127,14 +129,44 @@ def _service_string_advice(text):
 
 
 def split_segments(text, separators=DEFAULT_SEPARATORS):
-    """Each segment as ``[tag, [components of element 1], …]``, release characters undone."""
+    """Each segment as ``[[tag], [components of element 1], …]``, release characters undone."""
     component, element, _decimal, release, _reserved, terminator = separators
-    if release not in text:
-        for raw in text.split(terminator):
-            raw = raw.strip("\r\n")
-            if raw:
-                yield [part.split(component) for part in raw.split(element)]
-        return
+    if release in text:
+        text, restore = _hide_released(text, (release, component, element, terminator))
+        if text is None:
+            yield from _split_by_character(restore, separators)
+            return
+    else:
+        restore = None
+    for raw in text.split(terminator):
+        raw = raw.strip("\r\n")
+        if not raw:
+            continue
+        segment = [part.split(component) for part in raw.split(element)]
+        if restore and any(mark in raw for mark in RELEASED):
+            segment = [[value.translate(restore) for value in part] for part in segment]
+        yield segment
+
+
+def _hide_released(text, specials):
+    """Released characters swapped for private-use marks, so plain splits can run.
+
+    Returns ``(text, table putting them back)``, or ``(None, text)`` when the marks
+    already occur or a release character stays unexplained (the slow path decides).
+    """
+    if any(mark in text for mark in RELEASED):
+        return None, text
+    release = specials[0]
+    hidden = text
+    for mark, char in zip(RELEASED, specials):
+        hidden = hidden.replace(release + char, mark)
+    if release in hidden:
+        return None, text
+    return hidden, {ord(mark): char for mark, char in zip(RELEASED, specials)}
+
+
+def _split_by_character(text, separators):
+    component, element, _decimal, release, _reserved, terminator = separators
     elements, parts, chars = [], [], []
     escaped = False
     for char in text:
@@ -173,16 +205,18 @@ def _value(segment, element, component=0):
 
 
 def _tag(segment):
-    return segment[0][0].strip() if segment and segment[0] else ""
+    # a split segment always has its tag; spaces around it fail TAG_RE
+    return segment[0][0]
 
 
 def _interchange(document, segments):
     if not segments or _tag(segments[0]) != "UNB":
         raise PayloadError("expected an EDIFACT interchange starting with UNA or UNB")
     control = _value(segments[0], 5)
+    tag_ok = TAG_RE.match
     for number, segment in enumerate(segments, 1):
-        if not TAG_RE.match(_tag(segment)):
-            raise PayloadError(f"segment {number}: {_tag(segment)[:8]!r} is not a segment tag")
+        if not tag_ok(segment[0][0]):
+            raise PayloadError(f"segment {number}: {segment[0][0][:8]!r} is not a segment tag")
     if _tag(segments[-1]) != "UNZ":
         raise PayloadError("the interchange has no UNZ trailer: it is cut short")
     trailer = segments[-1]
@@ -344,26 +378,40 @@ def _dtm_time(segment, where):
 
 
 def _edifact_time(value, layout):
-    formats = {"102": ("%Y%m%d", 8), "203": ("%Y%m%d%H%M", 12), "204": ("%Y%m%d%H%M%S", 14)}
-    if layout in formats:
-        pattern, size = formats[layout]
-        if len(value) != size or not value.isdigit():
-            return None
-        return datetime.strptime(value, pattern).replace(tzinfo=timezone.utc)
-    if layout == "205" and len(value) == 17 and value[12] in "+-":
-        local = datetime.strptime(value[:12], "%Y%m%d%H%M")
-        return local.replace(tzinfo=_zone(value[12], value[13:15], value[15:17]))
+    if not value[:12].isdigit():
+        return None
+    if layout == "102" and len(value) == 8 and value.isdigit():
+        return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]), tzinfo=timezone.utc)
+    if layout in ("203", "303", "205"):
+        local, zone = _digits_time(value, 12), value[12:]
+    elif layout in ("204", "304"):
+        local, zone = _digits_time(value, 14), value[14:]
+    else:
+        return None
+    if local is None:
+        return None
+    if layout in ("203", "204"):
+        return local.replace(tzinfo=timezone.utc) if not zone else None
+    if layout == "205" and len(zone) == 5 and zone[0] in "+-":
+        return local.replace(tzinfo=_zone(zone[0], zone[1:3], zone[3:5]))
     if layout in ("303", "304"):
-        size, pattern = (12, "%Y%m%d%H%M") if layout == "303" else (14, "%Y%m%d%H%M%S")
-        if not value[:size].isdigit():
-            return None
-        local = datetime.strptime(value[:size], pattern)
-        zone = value[size:]
         if zone in ("UTC", "GMT", "Z"):
             return local.replace(tzinfo=timezone.utc)
         if ZONE_RE.match(zone):
             return local.replace(tzinfo=_zone(zone[0], zone[1:3], "00"))
     return None
+
+
+def _digits_time(value, size):
+    """The naive time of the first ``size`` digits (CCYYMMDDHHMM[SS]), or None."""
+    digits = value[:size]
+    if len(digits) != size or not digits.isdigit():
+        return None
+    seconds = int(digits[12:14]) if size == 14 else 0
+    return datetime(
+        int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]),
+        int(digits[10:12]), seconds,
+    )
 
 
 def _zone(sign, hours, minutes):

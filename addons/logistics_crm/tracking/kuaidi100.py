@@ -195,7 +195,8 @@ def _result(document, result, where):
     if not isinstance(number, str) or not number.strip():
         raise PayloadError(f"{where}.nu: the tracking number is required")
     ref = clean_text(number, f"{where}.nu", MAX_REF, cut=False)
-    lines = result.get("data") or []
+    lines = result.get("data")
+    lines = [] if lines is None else lines
     if not isinstance(lines, list):
         raise PayloadError(f"{where}.data: must be a list")
     for index, line in enumerate(lines):

@@ -273,8 +273,12 @@ def _at7_time(day, clock, code, where):
         raise EventError(f"{where}: AT7 time {clock[:8]!r} is not HHMM or HHMMSS")
     if code and code not in TIME_CODES:
         raise EventError(f"{where}: AT7 time code {code[:4]!r} is unknown")
+    clock = clock.ljust(6, "0")
     try:
-        local = datetime.strptime(day + clock.ljust(6, "0"), "%Y%m%d%H%M%S")
+        local = datetime(
+            int(day[:4]), int(day[4:6]), int(day[6:]), int(clock[:2]), int(clock[2:4]),
+            int(clock[4:]),
+        )
     except ValueError:
         raise EventError(f"{where}: AT7 date/time {day}{clock} does not exist") from None
     moment = local.replace(tzinfo=timezone(timedelta(hours=TIME_CODES.get(code, 0))))
