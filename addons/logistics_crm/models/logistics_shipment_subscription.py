@@ -31,9 +31,11 @@ class LogisticsShipment(models.Model):
     def _ask_subscription(self):
         """Mark the shipments whose carrier subscribes, and wake the polling job."""
         waiting = self.filtered(
-            lambda shipment: shipment.carrier_id
-            and shipment.tracking_ref
-            and shipment.carrier_id._connector_has("subscribe")
+            lambda shipment: (
+                shipment.carrier_id
+                and shipment.tracking_ref
+                and shipment.carrier_id._connector_has("subscribe")
+            )
         )
         if not waiting:
             return

@@ -21,9 +21,9 @@ import hmac
 import json
 import threading
 import time
-from urllib.parse import parse_qsl, urlencode
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode
 
 
 @dataclass

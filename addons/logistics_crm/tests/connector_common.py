@@ -38,10 +38,20 @@ class ConnectorCommon(LogisticsCommon):
             }
         )
         cls.edifact_carrier = Carrier.create(
-            {"name": "IFTSTA Line", "code": "iftsta", "connector": "edifact", "webhook_secret": SECRET}
+            {
+                "name": "IFTSTA Line",
+                "code": "iftsta",
+                "connector": "edifact",
+                "webhook_secret": SECRET,
+            }
         )
         cls.x12_carrier = Carrier.create(
-            {"name": "X12 Trucking", "code": "x12-214", "connector": "x12", "webhook_secret": SECRET}
+            {
+                "name": "X12 Trucking",
+                "code": "x12-214",
+                "connector": "x12",
+                "webhook_secret": SECRET,
+            }
         )
         cls.customer.email = "ops@ningbo.example.com"
         # a demo database's own shipments may wait for their mails: not these tests' mails

@@ -27,7 +27,9 @@ class EdiWebhookCase(ConnectorCommon, HttpCase):
 
     def _check_story(self, unmapped_code):
         answer = self._post(sample(self.pickup_file)).json()
-        self.assertEqual((answer["stored"], answer["rejected"]), (4 if self.code == "x12-214" else 3, 0))
+        self.assertEqual(
+            (answer["stored"], answer["rejected"]), (4 if self.code == "x12-214" else 3, 0)
+        )
         self.assertEqual(self.first.milestone, "in_transit")
         self.assertEqual(self.second.milestone, "picked_up")
         answer = self._post(sample(self.later_file)).json()

@@ -198,13 +198,23 @@ class TestTrackingFuzz(LogisticsCommon, HttpCase):
         cls.aggregator.webhook_secret = SECRET
         Carrier = cls.env["logistics.carrier"]
         cls.edifact_carrier = Carrier.create(
-            {"name": "FZ IFTSTA", "code": "fz-iftsta", "connector": "edifact", "webhook_secret": SECRET}
+            {
+                "name": "FZ IFTSTA",
+                "code": "fz-iftsta",
+                "connector": "edifact",
+                "webhook_secret": SECRET,
+            }
         )
         cls.x12_carrier = Carrier.create(
             {"name": "FZ X12", "code": "fz-x12", "connector": "x12", "webhook_secret": SECRET}
         )
         cls.kuaidi100_carrier = Carrier.create(
-            {"name": "FZ 快递100", "code": "fz-kd100", "connector": "kuaidi100", "kuaidi100_salt": SECRET}
+            {
+                "name": "FZ 快递100",
+                "code": "fz-kd100",
+                "connector": "kuaidi100",
+                "kuaidi100_salt": SECRET,
+            }
         )
         cls.shipments = (
             cls._shipment("FZ1")

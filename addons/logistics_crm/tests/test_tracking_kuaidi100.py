@@ -30,7 +30,9 @@ class TestKuaidi100Push(ConnectorCommon, HttpCase):
         # the damaged carton of the other shipment is an exception, with a claim
         self._push("kuaidi100_push_damaged.json")
         self.assertEqual(self.second.milestone, "exception")
-        self.assertEqual(self.second.event_ids.filtered(lambda e: e.raw_code == "209").location, "湖北,武汉市")
+        self.assertEqual(
+            self.second.event_ids.filtered(lambda e: e.raw_code == "209").location, "湖北,武汉市"
+        )
         # the delivered push repeats the two lines already stored
         self._push("kuaidi100_push_delivered.json")
         self.assertEqual(self.first.milestone, "delivered")
@@ -109,17 +111,19 @@ class TestKuaidi100Subscription(ConnectorCommon):
         )
         form = [form for path, form in self.simulator.posted if path == "/poll"][-1]
         param = json.loads(form["param"])
-        self.assertEqual((param["company"], param["number"], param["key"]), ("yuantong", "YT0001", "KEY-T"))
+        self.assertEqual(
+            (param["company"], param["number"], param["key"]), ("yuantong", "YT0001", "KEY-T")
+        )
         self.assertEqual(param["parameters"]["salt"], SALT)
-        self.assertTrue(param["parameters"]["callbackurl"].endswith("/logistics/tracking/kd100-yto"))
+        self.assertTrue(
+            param["parameters"]["callbackurl"].endswith("/logistics/tracking/kd100-yto")
+        )
         # a new number is a new subscription
         shipment.tracking_ref = "YT0009"
         self.assertEqual(shipment.subscription_state, "pending")
 
     def test_polling_asks_the_query_api_with_its_signature(self):
-        self.simulator.kuaidi100(
-            query_answers=[Answer(body=sample("kuaidi100_query_answer.json"))]
-        )
+        self.simulator.kuaidi100(query_answers=[Answer(body=sample("kuaidi100_query_answer.json"))])
         shipment = self._shipment("YT0001", carrier=self.kuaidi100_carrier)
         self.assertEqual(self.kuaidi100_carrier._poll_batch(force=True), 1)
         self.assertEqual(shipment.milestone, "delivered")

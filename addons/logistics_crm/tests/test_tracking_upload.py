@@ -51,7 +51,9 @@ class TestTrackingUpload(ConnectorCommon):
         self.assertEqual(wizard.rejected, 1)
         self.assertIn("LX[1] AT7[1]: ", wizard.rejections)
         self.assertIn("not CCYYMMDD", wizard.rejections)
-        wizard = self._upload(self.kuaidi100_carrier, push_param("kuaidi100_push_delivered.json").encode())
+        wizard = self._upload(
+            self.kuaidi100_carrier, push_param("kuaidi100_push_delivered.json").encode()
+        )
         self.assertEqual((wizard.stored, self.yt.milestone), (4, "delivered"))
 
     def test_a_bad_file_is_a_clear_error_and_writes_nothing(self):
@@ -64,18 +66,23 @@ class TestTrackingUpload(ConnectorCommon):
             with self.assertRaisesRegex(UserError, message):
                 self._upload(carrier, content)
         with self.assertRaisesRegex(UserError, "Choose a file"):
-            self.env["logistics.tracking.upload"].create({"carrier_id": self.x12_carrier.id}).action_upload()
+            self.env["logistics.tracking.upload"].create(
+                {"carrier_id": self.x12_carrier.id}
+            ).action_upload()
         self.assertEqual(self._state(), before)
 
     def test_least_privileged_users_cannot_upload_or_read_the_secrets(self):
         for user in (self.logistics_user, self.account_manager):
             with self.assertRaises(AccessError):
-                self._upload(self.x12_carrier, sample("x12_214_pickup_two_shipments.edi"), user=user)
+                self._upload(
+                    self.x12_carrier, sample("x12_214_pickup_two_shipments.edi"), user=user
+                )
             with self.assertRaises(AccessError):
                 self.kuaidi100_carrier.with_user(user).read(["kuaidi100_salt"])
             with self.assertRaises(AccessError):
                 self.kuaidi100_carrier.with_user(user).write({"kuaidi100_company": "shunfeng"})
         self.assertFalse(self.pro.event_ids)
         self.assertEqual(
-            self.kuaidi100_carrier.with_user(self.logistics_manager).kuaidi100_salt, "salt-for-tests"
+            self.kuaidi100_carrier.with_user(self.logistics_manager).kuaidi100_salt,
+            "salt-for-tests",
         )

@@ -309,7 +309,9 @@ def _status_detail(status, tag, segment):
     elif tag == "LOC" and status["loc"] is None:
         status["loc"] = segment
     elif tag == "FTX":
-        status["ftx"].append(" ".join(part for part in segment[4] if part) if len(segment) > 4 else "")
+        status["ftx"].append(
+            " ".join(part for part in segment[4] if part) if len(segment) > 4 else ""
+        )
     elif tag == "RFF" and status["consignment"] is not None:
         status["consignment"]["refs"].append(_value(segment, 1, 1))
 
@@ -409,8 +411,12 @@ def _digits_time(value, size):
         return None
     seconds = int(digits[12:14]) if size == 14 else 0
     return datetime(
-        int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]),
-        int(digits[10:12]), seconds,
+        int(digits[:4]),
+        int(digits[4:6]),
+        int(digits[6:8]),
+        int(digits[8:10]),
+        int(digits[10:12]),
+        seconds,
     )
 
 

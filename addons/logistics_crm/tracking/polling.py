@@ -8,8 +8,8 @@ one fetch, retries and waits included, ends by its deadline.
 
 import email.utils
 import time
-from functools import partial
 from datetime import datetime, timezone
+from functools import partial
 from urllib.parse import urlsplit
 
 import requests

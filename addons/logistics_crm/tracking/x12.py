@@ -276,7 +276,11 @@ def _at7_time(day, clock, code, where):
     clock = clock.ljust(6, "0")
     try:
         local = datetime(
-            int(day[:4]), int(day[4:6]), int(day[6:]), int(clock[:2]), int(clock[2:4]),
+            int(day[:4]),
+            int(day[4:6]),
+            int(day[6:]),
+            int(clock[:2]),
+            int(clock[2:4]),
             int(clock[4:]),
         )
     except ValueError:
