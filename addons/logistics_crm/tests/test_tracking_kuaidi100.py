@@ -3,6 +3,7 @@
 import json
 
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import new_test_user
 
 from ..tracking import kuaidi100
 from .carrier_simulator import Answer, CarrierSimulator, kuaidi100_push
@@ -43,6 +44,22 @@ class TestKuaidi100Push(ConnectorCommon, HttpCase):
         # the same push again stores nothing and is acknowledged all the same
         self.assertEqual(self._push("kuaidi100_push_delivered.json").json()["result"], True)
         self.assertEqual(len(self.first.event_ids), 4)
+
+    def test_the_portal_shows_the_same_timeline_whatever_the_source(self):
+        contact = self.env["res.partner"].create({"name": "王女士", "parent_id": self.customer.id})
+        new_test_user(
+            self.env, login="lc_kd_portal", groups="base.group_portal", partner_id=contact.id
+        )
+        pro = self._shipment("PRO5001", carrier=self.x12_carrier)
+        self._push("kuaidi100_push_in_transit.json")
+        # an X12 file uploaded by hand, through the same ingestion
+        self.x12_carrier._ingest_body(sample("x12_214_pickup_two_shipments.edi"), "upload")
+        self.authenticate("lc_kd_portal", "lc_kd_portal")
+        pushed = self.url_open(f"/my/shipments/{self.first.id}").text
+        self.assertIn("【宁波转运中心】已发出", pushed)
+        self.assertIn("浙江,宁波市", pushed)
+        uploaded = self.url_open(f"/my/shipments/{pro.id}").text
+        self.assertIn("Shanghai, CN", uploaded)
 
     def test_out_of_order_pushes_keep_the_latest_milestone(self):
         self._push("kuaidi100_push_delivered.json")
