@@ -24,7 +24,7 @@ class LogisticsShipment(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "tracking_ref" in vals or "carrier_id" in vals:
-            # a new number (or carrier) is a new subscription
+            # a new number (or carrier) is a new subscription, or none at all
             self._ask_subscription()
         return result
 
@@ -37,9 +37,13 @@ class LogisticsShipment(models.Model):
                 and shipment.carrier_id._connector_has("subscribe")
             )
         )
+        # the state is the system's bookkeeping, whoever changed the shipment
+        (self - waiting).filtered("subscription_state").sudo().write(
+            {"subscription_state": False, "subscription_error": False}
+        )
         if not waiting:
             return
         # the state is the system's bookkeeping, whoever created the shipment
         waiting.sudo().write({"subscription_state": "pending", "subscription_error": False})
-        # the job runs as soon as the shipment is committed, not in 30 minutes
+        # users may not write cron triggers: the system wakes the polling job now
         self.env.ref("logistics_crm.ir_cron_poll_shipments").sudo()._trigger()

@@ -135,9 +135,11 @@ class TestKuaidi100Subscription(ConnectorCommon):
         self.assertTrue(
             param["parameters"]["callbackurl"].endswith("/logistics/tracking/kd100-yto")
         )
-        # a new number is a new subscription
+        # a new number is a new subscription; a carrier that does not push, none
         shipment.tracking_ref = "YT0009"
         self.assertEqual(shipment.subscription_state, "pending")
+        shipment.carrier_id = self.carrier
+        self.assertFalse(shipment.subscription_state)
 
     def test_polling_asks_the_query_api_with_its_signature(self):
         self.simulator.kuaidi100(query_answers=[Answer(body=sample("kuaidi100_query_answer.json"))])
