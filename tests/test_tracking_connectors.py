@@ -5,6 +5,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from logistics_crm_tracking import edifact, kuaidi100, status_map, x12
@@ -155,6 +156,22 @@ def test_iftsta_default_separators_and_nested_group_times_are_not_the_status_tim
     [event] = edifact.parse(body).events
     assert event.event_time == datetime(2026, 5, 6, 4, 0, tzinfo=timezone.utc)
     assert event.location == ""
+
+
+def test_zone_less_times_are_read_in_the_carriers_zone():
+    shanghai = ZoneInfo("Asia/Shanghai")
+    pickup, departed, _other = edifact.parse(
+        data("iftsta_pickup_two_consignments.edi"), shanghai
+    ).events
+    assert pickup.event_time == datetime(2026, 5, 5, 0, 30, tzinfo=timezone.utc)
+    assert pickup.tz_offset == "+08:00"
+    # a time with its own offset keeps it
+    assert departed.event_time == datetime(2026, 5, 6, 8, 0, tzinfo=timezone.utc)
+    chicago = ZoneInfo("America/Chicago")
+    events = x12.parse(data("x12_214_pickup_two_shipments.edi"), chicago).events
+    assert events[0].event_time == datetime(2026, 5, 5, 13, 0, tzinfo=timezone.utc)  # LT, CDT
+    assert events[0].tz_offset == "-05:00"
+    assert events[2].event_time == datetime(2026, 5, 6, 9, 0, tzinfo=timezone.utc)  # UT
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ class LogisticsCarrier(models.Model):
     )
 
     def _x12_parse(self, body):
-        return x12.parse(body)
+        return x12.parse(body, self._edi_zone())
 
     def _x12_default_status_map(self):
         return x12.DEFAULT_STATUS_MAP

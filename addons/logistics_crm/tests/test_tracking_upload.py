@@ -1,9 +1,11 @@
 """The one upload wizard: any connector, the webhook's path, counts and refusals shown."""
 
 import base64
+import json
+from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .connector_common import ConnectorCommon, push_param, sample
 
@@ -56,6 +58,14 @@ class TestTrackingUpload(ConnectorCommon):
         )
         self.assertEqual((wizard.stored, self.yt.milestone), (4, "delivered"))
 
+    def test_local_times_are_read_in_the_carriers_time_zone(self):
+        self.x12_carrier.edi_time_zone = "Asia/Shanghai"
+        self._upload(self.x12_carrier, sample("x12_214_pickup_two_shipments.edi"))
+        pickup = self.pro.event_ids.filtered(lambda e: e.raw_code == "X3|NS")
+        # 08:00 local time (LT) in Ningbo is 00:00 UTC
+        self.assertEqual(pickup.event_time, datetime(2026, 5, 5, 0, 0))
+        self.assertEqual(pickup.tz_offset, "+08:00")
+
     def test_a_bad_file_is_a_clear_error_and_writes_nothing(self):
         before = self._state()
         for carrier, content, message in (
@@ -86,3 +96,66 @@ class TestTrackingUpload(ConnectorCommon):
             self.kuaidi100_carrier.with_user(self.logistics_manager).kuaidi100_salt,
             "salt-for-tests",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestTrackingUploadOverHttp(ConnectorCommon, HttpCase):
+    """The wizard through the running server, as the web client calls it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.edi = cls._shipment("EDI1001", carrier=cls.edifact_carrier)
+
+    def _call(self, model, method, args, kwargs=None):
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs or {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    def _upload(self, content):
+        values = {
+            "carrier_id": self.edifact_carrier.id,
+            "file": base64.b64encode(content).decode(),
+            "filename": "status.edi",
+        }
+        created = self._call("logistics.tracking.upload", "create", [values])
+        if "error" in created:
+            return created
+        return self._call("logistics.tracking.upload", "action_upload", [[created["result"]]])
+
+    def test_a_manager_uploads_and_the_customer_is_mailed(self):
+        self.authenticate("lc_t_manager", "lc_t_manager")
+        answer = self._upload(sample("iftsta_exception_and_delivery.edi"))
+        wizard = self.env["logistics.tracking.upload"].browse(answer["result"]["res_id"])
+        self.assertEqual((wizard.stored, wizard.unmatched), (1, 2))
+        self.assertEqual(self.edi.milestone, "delivered")
+        self.assertEqual(len(self._milestone_mails(self.edi)), 1)
+        # a bad file: the user reads why, nothing is written
+        answer = self._upload(b"UNB+UNOC:3+A+B+1+X'")
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.UserError")
+        self.assertIn("no UNZ trailer", answer["error"]["data"]["message"])
+        self.assertEqual(len(self.edi.event_ids), 1)
+
+    def test_a_logistics_user_cannot_upload_or_configure(self):
+        self.authenticate("lc_t_user", "lc_t_user")
+        answer = self._upload(sample("iftsta_exception_and_delivery.edi"))
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        answer = self._call(
+            "logistics.carrier", "write", [self.kuaidi100_carrier.ids, {"kuaidi100_salt": "mine"}]
+        )
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertFalse(self.edi.event_ids)

@@ -10,8 +10,8 @@ next ``STS`` or ``CNI``; the ``DTM`` and ``LOC`` of a nested group (``TDT``,
 The raw code is ``<status>|<reason>``: the UN/ECE Recommendation 24 status code
 (data element 4405 of ``STS``' C555) and the optional reason code (9013 of
 C556), so a map line ``21|`` means "delivered, whatever the reason", as EPCIS
-codes do.  Times without a zone (formats 102, 203, 204) are taken as UTC; 205,
-303 and 304 carry their offset.
+codes do.  Times without a zone (formats 102, 203, 204) are read in the zone
+the caller gives (the carrier's), else UTC; 205, 303 and 304 carry their offset.
 
 Strict: the envelope must be whole (``UNT`` and ``UNZ`` counts and control
 references agree), messages must be IFTSTA D.01B or later; otherwise the whole
@@ -91,13 +91,28 @@ DEFAULT_STATUS_MAP = {
 }
 
 
-def parse(body):
-    """The :class:`Document` of an IFTSTA interchange (bytes)."""
+def parse(body, local_zone=None):
+    """The :class:`Document` of an IFTSTA interchange (bytes).
+
+    Times without a zone are read in ``local_zone`` (a tzinfo; UTC when None).
+    """
     text = _decode(body)
     separators, text = _service_string_advice(text)
     segments = list(split_segments(text, separators))
     document = Document()
     _interchange(document, segments)
+    return localise(document, local_zone)
+
+
+def localise(document, local_zone=None):
+    """Give the events' zone-less times (naive while parsing) ``local_zone``, else UTC."""
+    zone = local_zone or timezone.utc
+    for event in document.events:
+        if event.event_time.tzinfo is None:
+            event.event_time = event.event_time.replace(tzinfo=zone)
+            event.tz_offset = offset_text(event.event_time)
+        if event.eta is not None and event.eta.tzinfo is None:
+            event.eta = event.eta.replace(tzinfo=zone)
     return document
 
 
@@ -374,7 +389,7 @@ def _dtm_time(segment, where):
         moment = None
     if moment is None:
         raise EventError(f"{where}: {value[:20]!r} is not a time of format {layout[:4]}")
-    if not MIN_TIME <= moment < MAX_TIME:
+    if not MIN_TIME <= moment.replace(tzinfo=moment.tzinfo or timezone.utc) < MAX_TIME:
         raise EventError(f"{where}: {value[:20]!r} is outside 1970-2199")
     return moment
 
@@ -383,7 +398,7 @@ def _edifact_time(value, layout):
     if not value[:12].isdigit():
         return None
     if layout == "102" and len(value) == 8 and value.isdigit():
-        return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]), tzinfo=timezone.utc)
+        return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]))
     if layout in ("203", "303", "205"):
         local, zone = _digits_time(value, 12), value[12:]
     elif layout in ("204", "304"):
@@ -393,7 +408,7 @@ def _edifact_time(value, layout):
     if local is None:
         return None
     if layout in ("203", "204"):
-        return local.replace(tzinfo=timezone.utc) if not zone else None
+        return None if zone else local  # zone-less: naive until localise()
     if layout == "205" and len(zone) == 5 and zone[0] in "+-":
         return local.replace(tzinfo=_zone(zone[0], zone[1:3], zone[3:5]))
     if layout in ("303", "304"):

@@ -14,7 +14,7 @@ or ``HHMMSS``, time code) followed by its ``MS1`` (city, state, country) and
 The raw code is ``<AT7-01>|<AT7-02>`` (``X1|NS``), or the appointment status
 ``<AT7-03>|<AT7-04>`` when no shipment status is given; a map line ``D1|``
 means "delivered, whatever the reason".  A time without time code, or ``LT``
-(local time, offset unknown), is taken as UTC.
+(local time), is read in the zone the caller gives (the carrier's), else UTC.
 
 Strict: ``IEA``, ``GE`` and ``SE`` counts and control numbers must agree with
 what they close, and every transaction set must be a 214; otherwise the whole
@@ -36,6 +36,7 @@ from .events import (
     clean_text,
     offset_text,
 )
+from .edifact import localise
 from .parsers import Document
 
 ISA_LENGTH = 106
@@ -44,7 +45,6 @@ TIME_CODES = {
     "UT": 0,
     "GM": 0,
     "Z": 0,
-    "LT": 0,
     "AT": -4,
     "AD": -3,
     "ET": -5,
@@ -109,8 +109,11 @@ DEFAULT_STATUS_MAP = {
 }
 
 
-def parse(body):
-    """The :class:`Document` of an X12 interchange (bytes) of 214 transaction sets."""
+def parse(body, local_zone=None):
+    """The :class:`Document` of an X12 interchange (bytes) of 214 transaction sets.
+
+    Local times (no time code, or ``LT``) are read in ``local_zone``, else UTC.
+    """
     try:
         text = body.decode("utf-8").lstrip("\ufeff \r\n\t")
     except UnicodeDecodeError as error:
@@ -119,7 +122,7 @@ def parse(body):
     segments = split_segments(text, element, terminator)
     document = Document()
     _interchange(document, segments)
-    return document
+    return localise(document, local_zone)
 
 
 def read_separators(text):
@@ -271,7 +274,7 @@ def _at7_time(day, clock, code, where):
         raise EventError(f"{where}: AT7 date {day[:12]!r} is not CCYYMMDD")
     if len(clock) not in (4, 6) or not clock.isdigit():
         raise EventError(f"{where}: AT7 time {clock[:8]!r} is not HHMM or HHMMSS")
-    if code and code not in TIME_CODES:
+    if code and code != "LT" and code not in TIME_CODES:
         raise EventError(f"{where}: AT7 time code {code[:4]!r} is unknown")
     clock = clock.ljust(6, "0")
     try:
@@ -285,7 +288,8 @@ def _at7_time(day, clock, code, where):
         )
     except ValueError:
         raise EventError(f"{where}: AT7 date/time {day}{clock} does not exist") from None
-    moment = local.replace(tzinfo=timezone(timedelta(hours=TIME_CODES.get(code, 0))))
-    if not MIN_TIME <= moment < MAX_TIME:
+    if not MIN_TIME <= local.replace(tzinfo=timezone.utc) < MAX_TIME:
         raise EventError(f"{where}: AT7 date {day} is outside 1970-2199")
-    return moment
+    if code in TIME_CODES:
+        return local.replace(tzinfo=timezone(timedelta(hours=TIME_CODES[code])))
+    return local  # local time: naive until localise() gives it the carrier's zone

@@ -55,7 +55,7 @@ class LogisticsTrackingUpload(models.TransientModel):
         except PayloadError as error:
             raise UserError(
                 self.env._(
-                    "The file is not a %(format)s document: %(reason)s",
+                    "The file is not in the carrier's format (%(format)s): %(reason)s",
                     format=dict(carrier._fields["connector"]._description_selection(self.env))[
                         carrier.connector
                     ],
