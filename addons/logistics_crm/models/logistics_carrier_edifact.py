@@ -1,6 +1,7 @@
 from zoneinfo import ZoneInfo
 
 from odoo import fields, models
+
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tracking import edifact

@@ -23,6 +23,7 @@ interchange is refused.  A status that cannot be used is rejected on its own.
 
 from datetime import datetime, timedelta, timezone
 
+from .edifact import localise
 from .events import (
     MAX_CODE,
     MAX_DESCRIPTION,
@@ -36,7 +37,6 @@ from .events import (
     clean_text,
     offset_text,
 )
-from .edifact import localise
 from .parsers import Document
 
 ISA_LENGTH = 106
