@@ -35,6 +35,9 @@ class ConnectorCommon(LogisticsCommon):
                 "kuaidi100_key": "KEY-T",
                 "kuaidi100_customer": "CUSTOMER-T",
                 "kuaidi100_salt": SALT,
+                # no real kuaidi100 from tests: the classes that poll set the simulator
+                "endpoint": False,
+                "kuaidi100_subscribe_url": "http://127.0.0.1:9/poll",
             }
         )
         cls.edifact_carrier = Carrier.create(

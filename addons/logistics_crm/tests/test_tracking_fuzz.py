@@ -214,6 +214,7 @@ class TestTrackingFuzz(LogisticsCommon, HttpCase):
                 "code": "fz-kd100",
                 "connector": "kuaidi100",
                 "kuaidi100_salt": SECRET,
+                "endpoint": False,  # pushes only: no real kuaidi100 from tests
             }
         )
         cls.shipments = (
