@@ -56,6 +56,18 @@ def test_kuaidi100_line_without_sub_state_falls_back_to_its_state_name_then_no_s
     assert "not a time like" in document.rejected[0]["reason"]
 
 
+def test_kuaidi100_abort_and_corrected_company_are_notices_not_events():
+    push = json.loads(data("kuaidi100_push_in_transit.json"))
+    push.update(status="abort", message="3天查询无记录", comOld="yuantong", comNew="zhongtong")
+    document = kuaidi100.parse(json.dumps(push).encode())
+    assert len(document.events) == 2
+    assert document.notices == [
+        {"ref": "YT0001", "message": "kuaidi100 stopped tracking: 3天查询无记录"},
+        {"ref": "YT0001", "message": "kuaidi100 corrected the company code to zhongtong"},
+    ]
+    assert kuaidi100.parse(data("kuaidi100_push_in_transit.json")).notices == []
+
+
 @pytest.mark.parametrize(
     "body, message",
     [

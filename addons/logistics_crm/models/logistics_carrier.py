@@ -285,6 +285,8 @@ class LogisticsCarrier(models.Model):
 
     def _ingest_document(self, document, source, shipments=None):
         counts = self._ingest_events(document.events, source, shipments)
+        if document.notices:
+            self._post_notices(document.notices, shipments)
         rejected = document.rejected
         counts["received"] += len(rejected)
         counts["rejected"] = len(rejected)
@@ -370,6 +372,23 @@ class LogisticsCarrier(models.Model):
         if touched:
             touched.shipment_id._refresh_from_events(new_events)
         return counts
+
+    def _post_notices(self, notices, shipments=None):
+        """What the carrier said of a tracking number, noted on its shipment's chatter."""
+        Shipment = self.env["logistics.shipment"]
+        refs = {notice["ref"] for notice in notices}
+        if shipments is None:
+            shipments = Shipment.search(
+                [("carrier_id", "=", self.id), ("tracking_ref", "in", list(refs))]
+            )
+        by_ref = {shipment.tracking_ref: shipment for shipment in shipments}
+        for notice in notices:
+            shipment = by_ref.get(notice["ref"])
+            if shipment:
+                shipment.message_post(
+                    body=self.env._("Carrier notice: %(message)s", message=notice["message"]),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _shipments_by_ref(self, events, shipments=None):
         refs = {ref for event in events for ref in event.refs}

@@ -61,6 +61,17 @@ class TestKuaidi100Push(ConnectorCommon, HttpCase):
         uploaded = self.url_open(f"/my/shipments/{pro.id}").text
         self.assertIn("Shanghai, CN", uploaded)
 
+    def test_a_push_saying_kuaidi100_stopped_tracking_is_noted_on_the_shipment(self):
+        param = json.loads(push_param("kuaidi100_push_damaged.json"))
+        param.update(status="abort", message="60天无变化")
+        body, headers = kuaidi100_push(json.dumps(param, ensure_ascii=False), SALT)
+        response = self.url_open("/logistics/tracking/kd100-yto", data=body, headers=headers)
+        self.assertEqual(response.json()["result"], True)
+        notes = self.second.message_ids.filtered(lambda m: "stopped tracking" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("60天无变化", notes.body)
+        self.assertEqual(len(self.second.event_ids), 2)
+
     def test_out_of_order_pushes_keep_the_latest_milestone(self):
         self._push("kuaidi100_push_delivered.json")
         self._push("kuaidi100_push_in_transit.json")

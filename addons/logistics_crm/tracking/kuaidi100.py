@@ -185,7 +185,29 @@ def parse(body):
     document = Document()
     for where, result in results:
         _result(document, result, where)
+    _notices(document, data, results[0][1])
     return document
+
+
+def _notices(document, push, result):
+    """A push saying kuaidi100 stopped tracking, or corrected the company code."""
+    ref = result.get("nu") if isinstance(result, dict) else None
+    if not isinstance(ref, str) or not ref.strip():
+        return
+    said = push.get("message")
+    said = said[:200] if isinstance(said, str) else ""
+    if push.get("status") == "abort":
+        document.notices.append(
+            {"ref": ref.strip(), "message": f"kuaidi100 stopped tracking: {said}"}
+        )
+    corrected = push.get("comNew")
+    if isinstance(corrected, str) and corrected.strip() and push.get("comOld") != corrected:
+        document.notices.append(
+            {
+                "ref": ref.strip(),
+                "message": f"kuaidi100 corrected the company code to {corrected[:40]}",
+            }
+        )
 
 
 def _result(document, result, where):
