@@ -171,11 +171,19 @@ if given:
     kuaidi100_params = st.one_of(
         nested.map(json.dumps),
         st.builds(
-            lambda number, lines: json.dumps(
-                {"status": "polling", "lastResult": {"nu": number, "data": lines}}
+            lambda number, lines, status, message, corrected: json.dumps(
+                {
+                    "status": status,
+                    "message": message,
+                    "comNew": corrected,
+                    "lastResult": {"nu": number, "data": lines},
+                }
             ),
             st.one_of(st.just("FZ6"), odd),
             st.one_of(st.lists(st.one_of(kuaidi100_line, odd), max_size=4), odd),
+            st.one_of(st.sampled_from(["polling", "abort", "shutdown"]), odd),
+            odd,
+            odd,
         ),
     )
 else:
