@@ -206,6 +206,18 @@ def test_iftsta_not_a_whole_interchange_is_refused(body, message):
         edifact.parse(body)
 
 
+def test_iftsta_functional_groups_are_counted_by_unz_and_une():
+    body = iftsta("CNI+1+C1", "STS+1+21", "DTM+334:202605061200:203")
+    grouped = body.replace(b"UNH+M1", b"UNG+IFTSTA+A+B+260506:1012+G1'\nUNH+M1").replace(
+        b"UNZ+1+IC9", b"UNE+1+G1'\nUNZ+1+IC9"
+    )
+    assert [e.raw_code for e in edifact.parse(grouped).events] == ["21|"]
+    with pytest.raises(PayloadError, match="UNE says 2"):
+        edifact.parse(grouped.replace(b"UNE+1+G1", b"UNE+2+G1"))
+    with pytest.raises(PayloadError, match="no UNE trailer"):
+        edifact.parse(grouped.replace(b"UNE+1+G1'\n", b""))
+
+
 def test_iftsta_release_years_before_and_after_2000():
     assert not edifact._supported_release("99B")
     assert not edifact._supported_release("01A")

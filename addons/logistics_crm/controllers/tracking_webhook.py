@@ -16,7 +16,10 @@ _logger = logging.getLogger(__name__)
 class TrackingWebhook(http.Controller):
     """Carriers push tracking events here, signed with the carrier's secret.
 
-    The answer comes once the events are committed, and its counts are what was
+    A connector may verify pushes its own way and answer what its carrier expects
+    (kuaidi100: a form signed with the carrier's salt, answered ``result: true``);
+    see ``logistics.carrier``'s docstring.  Otherwise the answer comes once the
+    events are committed, and its counts are what was
     stored: ``received``, ``stored`` (also ``accepted``), ``duplicates``,
     ``unmatched``, ``unmapped``, ``future``, ``retracted``, ``rejected`` and the
     first rejected items with where and why (``rejections``).

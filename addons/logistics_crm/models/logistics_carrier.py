@@ -50,7 +50,8 @@ class LogisticsCarrier(models.Model):
     ``_<connector>_default_status_map()``
         ``{raw_code: status category code}`` a new carrier starts with.
     ``_<connector>_poll_request(shipment)``
-        ``(url, headers)`` of the GET asking for one shipment's events;
+        ``(url, headers)`` of the GET asking for one shipment's events, or
+        ``(url, headers, form)`` for a POST of form fields (kuaidi100's query API);
         ``_poll_url`` and ``_poll_headers`` build the usual ones.
 
     Optional hooks, used when the connector defines them:

@@ -1,6 +1,7 @@
 """UN/EDIFACT IFTSTA (D.01B and later): a small strict reader, no dependency.
 
-An interchange is ``[UNA] UNB (UNH … UNT)+ UNZ``; each IFTSTA message holds
+An interchange is ``[UNA] UNB (UNH … UNT)+ UNZ``, the messages possibly in
+functional groups ``UNG … UNE``; each IFTSTA message holds
 consignments (``CNI``), each with its references (``RFF``) and statuses
 (``STS``).  A status is followed by its own ``DTM`` (334 status change, else 7
 effective, else any but the estimates), ``LOC``, ``FTX`` and ``RFF``, until the
@@ -235,20 +236,44 @@ def _interchange(document, segments):
     if _tag(segments[-1]) != "UNZ":
         raise PayloadError("the interchange has no UNZ trailer: it is cut short")
     trailer = segments[-1]
-    messages = 0
+    # UNZ counts the functional groups (UNG … UNE) when there are any, else the messages
+    messages = groups = 0
+    group = None
     index = 1
     while index < len(segments) - 1:
         segment = segments[index]
-        if _tag(segment) != "UNH":
-            raise PayloadError(f"segment {index + 1}: expected UNH, got {_tag(segment)}")
+        tag = _tag(segment)
+        if tag == "UNG" and group is None:
+            group, group_messages = segment, messages
+            index += 1
+            continue
+        if tag == "UNE" and group is not None:
+            _check_group_trailer(group, segment, messages - group_messages)
+            group, groups = None, groups + 1
+            index += 1
+            continue
+        if tag != "UNH":
+            raise PayloadError(f"segment {index + 1}: expected UNH, got {tag}")
         end = _message_end(segments, index)
         messages += 1
         _message(document, segments[index : end + 1], messages)
         index = end + 1
-    if _value(trailer, 1) != str(messages) or _value(trailer, 2) != control:
+    if group is not None:
+        raise PayloadError(f"group {_value(group, 5)[:14]!r} has no UNE trailer")
+    counted = str(groups or messages)
+    if _value(trailer, 1) != counted or _value(trailer, 2) != control:
         raise PayloadError(
-            f"UNZ says {_value(trailer, 1)[:8]} message(s) of interchange "
-            f"{_value(trailer, 2)[:20]!r}; the interchange {control[:20]!r} holds {messages}"
+            f"UNZ says {_value(trailer, 1)[:8]} message(s) or group(s) of interchange "
+            f"{_value(trailer, 2)[:20]!r}; the interchange {control[:20]!r} holds {counted}"
+        )
+
+
+def _check_group_trailer(group, trailer, messages):
+    reference = _value(group, 5)
+    if _value(trailer, 1) != str(messages) or _value(trailer, 2) != reference:
+        raise PayloadError(
+            f"UNE says {_value(trailer, 1)[:8]} message(s) of group {_value(trailer, 2)[:14]!r}; "
+            f"the group {reference[:14]!r} holds {messages}"
         )
 
 
@@ -257,7 +282,7 @@ def _message_end(segments, start):
         tag = _tag(segments[index])
         if tag == "UNT":
             return index
-        if tag in ("UNH", "UNZ"):
+        if tag in ("UNH", "UNE", "UNZ"):
             break
     raise PayloadError(f"message {_value(segments[start], 1)[:14]!r} has no UNT trailer")
 
