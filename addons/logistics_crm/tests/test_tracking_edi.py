@@ -2,7 +2,7 @@
 
 from odoo.tests import HttpCase, tagged
 
-from .carrier_simulator import edi_push
+from .carrier_simulator import Answer, CarrierSimulator, edi_push
 from .common import SECRET
 from .connector_common import WEBHOOK_LOGGER, ConnectorCommon, sample
 
@@ -52,6 +52,23 @@ class EdiWebhookCase(ConnectorCommon, HttpCase):
         self.assertEqual(self.first.milestone, "delivered")
         self.assertEqual(self.second.milestone, "exception")
 
+    def _check_polling(self, accept):
+        """The simulator serves the interchange for one number; the poll stores it."""
+        simulator = CarrierSimulator().start()
+        self.addCleanup(simulator.stop)
+        # the simulator speaks plain http
+        self.edi_carrier.write(
+            {"endpoint": simulator.url("/status/{tracking_ref}"), "is_test_carrier": True}
+        )
+        path = f"/status/{self.refs[0]}"
+        simulator.script(path, Answer(body=sample(self.later_file), content_type=accept))
+        self.edi_carrier._poll_shipments(self.first)
+        self.assertEqual(self.first.milestone, "delivered")
+        self.assertEqual(set(self.first.event_ids.mapped("source")), {"poll"})
+        # a poll of one shipment stores none of its neighbours' events
+        self.assertFalse(self.second.event_ids)
+        self.assertEqual(simulator.calls(path)[0][1]["Accept"], accept)
+
     def _check_refusals(self, broken):
         with self.assertLogs(WEBHOOK_LOGGER, "WARNING"):
             self.assertEqual(self._post(sample(self.pickup_file), secret="wrong").status_code, 401)
@@ -77,6 +94,9 @@ class TestEdifactConnector(EdiWebhookCase):
     def test_out_of_order_interchanges(self):
         self._check_out_of_order()
 
+    def test_polling_the_simulator(self):
+        self._check_polling("application/EDIFACT")
+
     def test_a_cut_interchange_is_refused_whole(self):
         error = self._check_refusals(sample(self.pickup_file).replace(b"UNZ+1+IC0001'", b""))
         self.assertIn("no UNZ trailer", error)
@@ -96,6 +116,9 @@ class TestX12Connector(EdiWebhookCase):
 
     def test_out_of_order_interchanges(self):
         self._check_out_of_order()
+
+    def test_polling_the_simulator(self):
+        self._check_polling("application/EDI-X12")
 
     def test_a_wrong_count_is_refused_whole(self):
         error = self._check_refusals(sample(self.pickup_file).replace(b"SE*6*0002", b"SE*5*0002"))

@@ -171,3 +171,11 @@ class TestKuaidi100Subscription(ConnectorCommon):
         self.kuaidi100_carrier._poll_batch(force=True)
         self.assertIn("returnCode 500", shipment.last_sync_error)
         self.assertFalse(shipment.event_ids)
+
+    def test_an_incomplete_account_is_recorded_not_raised(self):
+        self.kuaidi100_carrier.kuaidi100_customer = False
+        shipment = self._shipment("YT0004", carrier=self.kuaidi100_carrier)
+        asked = len(self.simulator.calls("/poll/query.do"))
+        self.kuaidi100_carrier._poll_batch(force=True)
+        self.assertIn("lacks its customer", shipment.last_sync_error)
+        self.assertEqual(len(self.simulator.calls("/poll/query.do")), asked)
