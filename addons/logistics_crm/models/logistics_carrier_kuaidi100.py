@@ -1,6 +1,8 @@
 import secrets
+from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tracking import kuaidi100, polling, signature
 from ..tracking.events import PayloadError
@@ -58,6 +60,26 @@ class LogisticsCarrier(models.Model):
             if vals.get("connector") == "kuaidi100" and "endpoint" not in vals:
                 vals["endpoint"] = kuaidi100.QUERY_URL
         return super().create(vals_list)
+
+    def _due_domain_sql(self, force=False):
+        """A subscribed shipment pushed to within the poll interval is not asked again.
+
+        The query API is the fallback for pushes that do not come (and each query
+        costs): shipments not subscribed, or whose last push is older than the
+        interval, stay due.  "Poll Now" asks them all.
+        """
+        due = super()._due_domain_sql(force)
+        if self.connector != "kuaidi100" or force:
+            return due
+        since = fields.Datetime.now() - timedelta(minutes=self.poll_interval)
+        return SQL(
+            """%s AND (subscription_state IS DISTINCT FROM 'subscribed' OR NOT EXISTS (
+                   SELECT 1 FROM logistics_shipment_event pushed
+                    WHERE pushed.shipment_id = logistics_shipment.id
+                      AND pushed.source = 'webhook' AND pushed.create_date >= %s))""",
+            due,
+            since,
+        )
 
     def _kuaidi100_parse(self, body):
         return kuaidi100.parse(body)

@@ -179,3 +179,17 @@ class TestKuaidi100Subscription(ConnectorCommon):
         self.kuaidi100_carrier._poll_batch(force=True)
         self.assertIn("lacks its customer", shipment.last_sync_error)
         self.assertEqual(len(self.simulator.calls("/poll/query.do")), asked)
+
+    def test_subscribed_shipments_pushed_to_lately_are_not_polled(self):
+        pushed = self._shipment("YT0001", carrier=self.kuaidi100_carrier)
+        quiet = self._shipment("YT0002", carrier=self.kuaidi100_carrier)
+        waiting = self._shipment("YT0005", carrier=self.kuaidi100_carrier)
+        (pushed | quiet).write({"subscription_state": "subscribed"})
+        self.kuaidi100_carrier._ingest_body(
+            push_param("kuaidi100_push_in_transit.json").encode(), "webhook"
+        )
+        self.assertEqual(self.kuaidi100_carrier._lock_due_shipments(), quiet | waiting)
+        # "Poll Now" asks them all
+        self.assertEqual(
+            self.kuaidi100_carrier._lock_due_shipments(force=True), pushed | quiet | waiting
+        )
