@@ -7,6 +7,9 @@ from odoo.exceptions import UserError
 from ..tracking.events import PayloadError
 from ..tracking.parsers import MAX_BODY_BYTES
 
+# the counts of the webhook's answer shown to the user
+SHOWN_COUNTS = ("received", "stored", "duplicates", "unmatched", "unmapped", "future", "rejected")
+
 
 class LogisticsTrackingUpload(models.TransientModel):
     """A carrier's file of tracking messages, ingested as the webhook ingests a body.
@@ -56,27 +59,14 @@ class LogisticsTrackingUpload(models.TransientModel):
             raise UserError(
                 self.env._(
                     "The file is not in the carrier's format (%(format)s): %(reason)s",
-                    format=dict(carrier._fields["connector"]._description_selection(self.env))[
-                        carrier.connector
-                    ],
+                    format=self._connector_label(),
                     reason=str(error),
                 )
             ) from None
         self.write(
             {
                 "state": "done",
-                **{
-                    key: counts.get(key, 0)
-                    for key in (
-                        "received",
-                        "stored",
-                        "duplicates",
-                        "unmatched",
-                        "unmapped",
-                        "future",
-                        "rejected",
-                    )
-                },
+                **{key: counts.get(key, 0) for key in SHOWN_COUNTS},
                 "rejections": "\n".join(
                     f"{item['event']}: {item['reason']}" for item in counts["rejections"]
                 ),
@@ -90,6 +80,10 @@ class LogisticsTrackingUpload(models.TransientModel):
             "target": "new",
             "name": self.env._("Upload Result"),
         }
+
+    def _connector_label(self):
+        labels = dict(self._fields["connector"]._description_selection(self.env))
+        return labels.get(self.connector, self.connector)
 
     def _body(self):
         if not self.file:
