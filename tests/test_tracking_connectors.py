@@ -56,6 +56,18 @@ def test_kuaidi100_line_without_sub_state_falls_back_to_its_state_name_then_no_s
     assert "not a time like" in document.rejected[0]["reason"]
 
 
+def test_kuaidi100_international_push_reads_both_countries_results():
+    push = json.loads(data("kuaidi100_push_in_transit.json"))
+    abroad = {
+        "nu": "YT0001",
+        "data": [{"time": "2026-05-08 09:00:00", "context": "Arrived", "statusCode": "8"}],
+    }
+    push["destResult"] = abroad
+    document = kuaidi100.parse(json.dumps(push).encode())
+    assert [e.raw_code for e in document.events] == ["1002", "103", "8"]
+    assert status_map.lookup("8", kuaidi100.DEFAULT_STATUS_MAP) == "customs"
+
+
 def test_kuaidi100_abort_and_corrected_company_are_notices_not_events():
     push = json.loads(data("kuaidi100_push_in_transit.json"))
     push.update(status="abort", message="3天查询无记录", comOld="yuantong", comNew="zhongtong")
