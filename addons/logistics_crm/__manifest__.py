@@ -1,7 +1,7 @@
 {
     "name": "Logistics CRM",
     "summary": "Shipments, tracking, complaints and tier SLAs for a logistics provider",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "author": "Logistics CRM Contributors",
     "website": "https://github.com/logistics-crm/odoo-logistics-crm",
@@ -15,6 +15,8 @@
         "data/logistics_crm_data.xml",
         "data/mail_template_data.xml",
         "views/logistics_shipment_views.xml",
+        # the upload action first: the carrier form's button opens it
+        "views/logistics_tracking_upload_views.xml",
         "views/logistics_carrier_views.xml",
         # both extend the partner form; on update the form is checked as each file
         # loads, with the other's stored view: the complaints one goes first

@@ -2,8 +2,12 @@ from . import logistics_status_category
 from . import logistics_carrier_status
 from . import logistics_carrier
 from . import logistics_carrier_polling
+from . import logistics_carrier_kuaidi100
+from . import logistics_carrier_edifact
+from . import logistics_carrier_x12
 from . import logistics_shipment
 from . import logistics_shipment_event
+from . import logistics_shipment_subscription
 from . import customer_tier_policy
 from . import res_partner
 from . import sale_order

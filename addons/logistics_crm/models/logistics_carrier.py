@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
-from ..tracking import parsers, status_map
+from ..tracking import parsers, signature, status_map
 from ..tracking.events import utc_naive
 
 # rejected items listed in an answer; the count says how many there were in all
@@ -50,8 +50,24 @@ class LogisticsCarrier(models.Model):
     ``_<connector>_default_status_map()``
         ``{raw_code: status category code}`` a new carrier starts with.
     ``_<connector>_poll_request(shipment)``
-        ``(url, headers)`` of the GET asking for one shipment's events;
+        ``(url, headers)`` of the GET asking for one shipment's events, or
+        ``(url, headers, form)`` for a POST of form fields (kuaidi100's query API);
         ``_poll_url`` and ``_poll_headers`` build the usual ones.
+
+    Optional hooks, used when the connector defines them:
+
+    ``_<connector>_webhook_body(httprequest)``
+        The body to parse out of a webhook request, once the request is verified
+        the connector's way; raises a ``signature.WebhookRefused`` (its ``status``
+        is the HTTP answer) otherwise.  Without it, the raw body signed with our
+        HMAC scheme (``X-Signature``) is the body.
+    ``_<connector>_webhook_answer(status, payload)``
+        ``(status, payload)`` answered to the carrier, for carriers expecting
+        their own acknowledgement; without it, the counts or the error as JSON.
+    ``_<connector>_subscribe(shipment, session)``
+        Asks the carrier to push the shipment's events; raises
+        ``polling.FetchError`` when it could not.  Shipments created or renumbered
+        wait for it (``subscription_state``), and the polling job retries it.
 
     Another addon adds a connector without touching this one: it depends on
     ``logistics_crm``, extends ``connector`` with ``selection_add`` (and an
@@ -270,6 +286,8 @@ class LogisticsCarrier(models.Model):
 
     def _ingest_document(self, document, source, shipments=None):
         counts = self._ingest_events(document.events, source, shipments)
+        if document.notices:
+            self._post_notices(document.notices, shipments)
         rejected = document.rejected
         counts["received"] += len(rejected)
         counts["rejected"] = len(rejected)
@@ -355,6 +373,23 @@ class LogisticsCarrier(models.Model):
         if touched:
             touched.shipment_id._refresh_from_events(new_events)
         return counts
+
+    def _post_notices(self, notices, shipments=None):
+        """What the carrier said of a tracking number, noted on its shipment's chatter."""
+        Shipment = self.env["logistics.shipment"]
+        refs = {notice["ref"] for notice in notices}
+        if shipments is None:
+            shipments = Shipment.search(
+                [("carrier_id", "=", self.id), ("tracking_ref", "in", list(refs))]
+            )
+        by_ref = {shipment.tracking_ref: shipment for shipment in shipments}
+        for notice in notices:
+            shipment = by_ref.get(notice["ref"])
+            if shipment:
+                shipment.message_post(
+                    body=self.env._("Carrier notice: %(message)s", message=notice["message"]),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _shipments_by_ref(self, events, shipments=None):
         refs = {ref for event in events for ref in event.refs}
@@ -443,6 +478,33 @@ class LogisticsCarrier(models.Model):
                 f"connector {self.connector!r} has no _{self.connector}_{method}"
             )
         return function(*args)
+
+    def _connector_has(self, method):
+        self.ensure_one()
+        return hasattr(self, f"_{self.connector}_{method}")
+
+    def _webhook_body(self, httprequest):
+        """The body a webhook request brings, verified; ``WebhookRefused`` if not."""
+        if self._connector_has("webhook_body"):
+            return self._connector_call("webhook_body", httprequest)
+        if httprequest.mimetype in signature.FORM_TYPES:
+            raise signature.MediaTypeError("send the body as application/json, XML or EDI text")
+        # cached: when Odoo retries the request after a serialization failure, the
+        # body is read again from here, not from the spent input stream
+        body = httprequest.get_data(cache=True)
+        signature.verify(
+            body,
+            self.webhook_secret,
+            httprequest.headers.get("X-Signature"),
+            legacy=self.legacy_signature,
+        )
+        return body
+
+    def _webhook_answer(self, status, payload):
+        """``(status, payload)`` of the answer to the carrier."""
+        if self._connector_has("webhook_answer"):
+            return self._connector_call("webhook_answer", status, payload)
+        return status, payload
 
     def _parse_body(self, body):
         """The :class:`Document` of a body, parsed by this carrier's connector."""

@@ -52,6 +52,9 @@ class LogisticsCarrier(models.Model):
         self = self.sudo()
         done = 0
         ends = time.monotonic() + POLL_BATCH_SECONDS
+        for carrier in self.search([]).filtered(lambda c: c._connector_has("subscribe")):
+            carrier._begin_read_committed()
+            done += carrier._subscribe_pending(commit=True)
         carriers = self.search([("endpoint", "!=", False)])
         for carrier in carriers:
             if time.monotonic() > ends:
@@ -141,11 +144,12 @@ class LogisticsCarrier(models.Model):
                 error = False
                 try:
                     with self.env.cr.savepoint():
-                        url, headers = self._connector_call("poll_request", shipment)
+                        url, headers, *form = self._connector_call("poll_request", shipment)
                         body = polling.fetch(
                             session,
                             url,
                             headers=headers,
+                            form=form[0] if form else None,
                             timeout=self.timeout,
                             retries=self.max_retries,
                             allow_http=self.is_test_carrier,
@@ -161,6 +165,38 @@ class LogisticsCarrier(models.Model):
                     # each answer is kept as it comes, and the shipment's lock released
                     self._commit_outside_tests()
         return polled
+
+    def _subscribe_pending(self, commit=False):
+        """Ask the carrier to push the events of its shipments waiting for it.
+
+        A failure is recorded on the shipment, which stays pending for the next run.
+        Returns how many shipments were asked.
+        """
+        self.ensure_one()
+        self.env["logistics.shipment"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM logistics_shipment
+                    WHERE carrier_id = %s AND active AND subscription_state = 'pending'
+                    ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""",
+                self.id,
+                max(self.poll_batch_size, 1),
+            )
+        )
+        shipments = self.env["logistics.shipment"].browse([row[0] for row in rows])
+        with requests.Session() as session:
+            session.trust_env = False  # no proxy or .netrc from the server's environment
+            for shipment in shipments:
+                values = {"subscription_state": "subscribed", "subscription_error": False}
+                try:
+                    self._connector_call("subscribe", shipment, session)
+                except (polling.FetchError, PayloadError) as failure:
+                    values = {"subscription_error": str(failure)[:500]}
+                    _logger.info("subscribing shipment %s failed: %s", shipment.id, failure)
+                shipment.write(values)
+                if commit:
+                    self._commit_outside_tests()
+        return len(shipments)
 
     def _poll_url(self, tracking_ref):
         ref = quote(tracking_ref, safe="")

@@ -57,7 +57,13 @@ class LogisticsShipmentEvent(models.Model):
     milestone = fields.Selection(MILESTONE_SELECTION)
     is_mapped = fields.Boolean(default=True)
     source = fields.Selection(
-        [("webhook", "Webhook"), ("poll", "Polling"), ("manual", "Manual"), ("demo", "Demo")],
+        [
+            ("webhook", "Webhook"),
+            ("poll", "Polling"),
+            ("upload", "File Upload"),
+            ("manual", "Manual"),
+            ("demo", "Demo"),
+        ],
         default="manual",
         required=True,
     )

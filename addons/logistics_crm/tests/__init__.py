@@ -8,6 +8,9 @@ from . import test_tracking_time
 from . import test_tracking_epcis
 from . import test_tracking_access
 from . import test_tracking_fuzz
+from . import test_tracking_kuaidi100
+from . import test_tracking_edi
+from . import test_tracking_upload
 from . import test_shipment_notifications
 from . import test_shipment_portal
 from . import test_shipment_kpis

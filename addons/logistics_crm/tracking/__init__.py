@@ -1,3 +1,14 @@
 """Pure tracking code of logistics_crm: no Odoo import, plain data in and out."""
 
-from . import events, health, milestones, parsers, polling, signature, status_map
+from . import (
+    edifact,
+    events,
+    health,
+    kuaidi100,
+    milestones,
+    parsers,
+    polling,
+    signature,
+    status_map,
+    x12,
+)

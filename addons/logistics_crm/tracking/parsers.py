@@ -81,10 +81,16 @@ ITEM_ERRORS = (EventError, ValueError, TypeError, OverflowError, RecursionError,
 
 @dataclass
 class Document:
-    """What a body holds: usable events, and each rejected item with where and why."""
+    """What a body holds: usable events, and each rejected item with where and why.
+
+    ``notices`` are what the carrier says of a tracking number that is no event
+    (kuaidi100 stopped tracking it …): ``{"ref": …, "message": …}``, posted on the
+    shipment.
+    """
 
     events: list = field(default_factory=list)
     rejected: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
 
     def reject(self, where, reason):
         self.rejected.append({"event": where, "reason": reason})

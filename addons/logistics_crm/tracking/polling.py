@@ -9,6 +9,7 @@ one fetch, retries and waits included, ends by its deadline.
 import email.utils
 import time
 from datetime import datetime, timezone
+from functools import partial
 from urllib.parse import urlsplit
 
 import requests
@@ -64,8 +65,12 @@ def fetch(
     allow_http=False,
     max_bytes=MAX_ANSWER_BYTES,
     clock=time.monotonic,
+    form=None,
 ):
-    """GET ``url`` and return the body (bytes); :class:`FetchError` when it cannot.
+    """GET ``url`` (POST ``form`` when given) and return the body; :class:`FetchError` else.
+
+    A POST is only retried for APIs whose POST is a query (kuaidi100's query.do,
+    a subscription the provider accepts twice): the caller knows which it sends.
 
     5xx, 429, timeouts and connection errors are retried ``retries`` times with
     exponential backoff, or after the ``Retry-After`` the carrier asked for, as
@@ -80,7 +85,8 @@ def fetch(
             raise FetchError(f"{last}; gave up at the {deadline:g} s deadline")
         wait = backoff * (2**attempt)
         try:
-            response = session.get(
+            request = session.get if form is None else partial(session.post, data=form)
+            response = request(
                 url,
                 headers=headers,
                 timeout=min(timeout, remaining),

@@ -19,8 +19,26 @@ TOLERANCE_SECONDS = 300
 _HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-class SignatureError(ValueError):
+# bodies Odoo parses into form fields before any controller runs
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class WebhookRefused(ValueError):
+    """A webhook request refused before its body is parsed; ``status`` is the answer."""
+
+    status = 400
+
+
+class SignatureError(WebhookRefused):
     """The signature is missing, malformed, stale or does not match the body."""
+
+    status = 401
+
+
+class MediaTypeError(WebhookRefused):
+    """The body comes in a form the carrier's connector does not take."""
+
+    status = 415
 
 
 def sign(body, secret, timestamp=None):
