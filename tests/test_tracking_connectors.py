@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -307,7 +306,7 @@ def test_x12_not_a_whole_interchange_is_refused(change, message):
         x12.parse(body)
 
 
-# -- throughput ------------------------------------------------------------------------
+# -- large bodies ----------------------------------------------------------------------
 
 
 def _many_x12(statuses):
@@ -349,14 +348,8 @@ def _many_iftsta(statuses):
     ],
     ids=["x12", "iftsta", "kuaidi100"],
 )
-def test_parse_throughput(parse, body):
-    """The target is 20k events/s; the machine running the suite is shared, so the
-    best of three runs must reach half of it (the figure is printed with ``-s``)."""
-    best = float("inf")
-    for _run in range(3):
-        start = time.perf_counter()
-        document = parse(body)
-        best = min(best, time.perf_counter() - start)
+def test_large_interchanges_read_whole(parse, body):
+    """5,000 statuses in one body: all read (their speed is measured by the
+    tracking benchmark under tests/bench/, not here)."""
+    document = parse(body)
     assert len(document.events) == 5000 and document.rejected == []
-    print(f"{parse.__module__}: {5000 / best:,.0f} events/s")
-    assert 5000 / best >= 10000

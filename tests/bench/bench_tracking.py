@@ -158,7 +158,7 @@ def main():
     print(f"Tracking on {db}")
     for kind, p in r["parse"].items():
         print(
-            f"  parse + normalise {kind:5}: {p['events']:,} events ({p['bytes'] / 1e6:.1f} MB) "
+            f"  parse + normalise {kind:9}: {p['events']:,} events ({p['bytes'] / 1e6:.1f} MB) "
             f"in {p['seconds']:.3f} s = {p['per_second']:,.0f} events/s "
             f"(target 20,000: {p['per_second'] / 20000:.1f}x); bare parser alone "
             f"{p['floor_seconds']:.3f} s, ours/bare {p['seconds'] / p['floor_seconds']:.1f}x"

@@ -11,10 +11,22 @@ from datetime import datetime, timedelta, timezone
 
 from lxml import etree
 
-from odoo.addons.logistics_crm.tracking import parsers, status_map
+from odoo.addons.logistics_crm.tracking import edifact, kuaidi100, parsers, status_map, x12
 from odoo.addons.logistics_crm.tracking.events import utc_naive
 
-PARSERS = {"json": parsers.parse_json, "epcis": parsers.parse_epcis}
+PARSERS = {
+    "json": parsers.parse_json,
+    "epcis": parsers.parse_epcis,
+    "kuaidi100": kuaidi100.parse,
+    "edifact": edifact.parse,
+    "x12": x12.parse,
+}
+STATUS_MAPS = {
+    **status_map.DEFAULT_MAPS,
+    "kuaidi100": kuaidi100.DEFAULT_STATUS_MAP,
+    "edifact": edifact.DEFAULT_STATUS_MAP,
+    "x12": x12.DEFAULT_STATUS_MAP,
+}
 CODES = ("PICKED_UP", "IN_TRANSIT", "ARRIVED_HUB", "OUT_FOR_DELIVERY", "DELIVERED")
 T0 = datetime(2026, 5, 1, tzinfo=timezone.utc)
 
@@ -53,6 +65,63 @@ def epcis_xml(refs, per_ref):
     ).encode()
 
 
+def kuaidi100_json(ref, count):
+    """One kuaidi100 push's param: ``count`` trace lines of one tracking number."""
+    lines = [
+        {
+            "time": (T0 + timedelta(hours=step)).strftime("%Y-%m-%d %H:%M:%S"),
+            "statusCode": ("1", "0", "5", "3")[step % 4],
+            "context": "快件已到达上海浦东转运中心",
+            "areaName": "上海,上海市",
+        }
+        for step in range(count)
+    ]
+    return json.dumps({"status": "polling", "lastResult": {"nu": ref, "data": lines}}).encode()
+
+
+def iftsta_text(refs, per_ref):
+    """One IFTSTA interchange: a consignment per reference, ``per_ref`` statuses each."""
+    segments = ["UNH+M1+IFTSTA:D:01B:UN", "BGM+77+ST0001+9"]
+    for index, ref in enumerate(refs, start=1):
+        segments.append(f"CNI+{index}+{ref}")
+        for step in range(per_ref):
+            moment = (T0 + timedelta(hours=step * 7)).strftime("%Y%m%d%H%M")
+            segments += [f"STS+1+{('13', '24', '21')[step % 3]}", f"DTM+334:{moment}:203"]
+            segments.append("LOC+175+CNSHA:139:6:Shanghai")
+    segments.append(f"UNT+{len(segments) + 1}+M1")
+    return (
+        "UNA:+.? '\nUNB+UNOC:3+CARRIER:ZZZ+LOGCRM:ZZZ+260506:1012+IC1'\n"
+        + "'\n".join(segments)
+        + "'\nUNZ+1+IC1'"
+    ).encode()
+
+
+def x12_text(refs, per_ref):
+    """One X12 214 interchange: a transaction set per reference, ``per_ref`` statuses each."""
+    sets = []
+    for number, ref in enumerate(refs, start=1):
+        segments = [f"ST*214*{number:04d}", f"B10*{ref}*SID{number}*ABCD"]
+        for step in range(per_ref):
+            moment = T0 + timedelta(hours=step * 7)
+            segments += [
+                f"LX*{step + 1}",
+                f"AT7*{('X3', 'AF', 'X6', 'D1')[step % 4]}*NS***{moment:%Y%m%d}*{moment:%H%M}*UT",
+                "MS1*Shanghai**CN",
+            ]
+        segments.append(f"SE*{len(segments) + 1}*{number:04d}")
+        sets += segments
+    head = (
+        "ISA*00*          *00*          *02*ABCD           *ZZ*LOGCRM         "
+        "*260506*1012*U*00401*000000101*0*P*>~GS*QM*ABCD*LOGCRM*20260506*1012*101*X*004010~"
+    )
+    return (head + "~".join(sets) + f"~GE*{len(refs)}*101~IEA*1*000000101~").encode()
+
+
+def split_edi(body, segment, element):
+    """The bare limit of an EDI reader: segments split into elements, nothing checked."""
+    return [part.split(element) for part in body.decode().split(segment)]
+
+
 def best_of(function, repeat=3):
     times = []
     for _ in range(repeat):
@@ -71,12 +140,22 @@ def parse_bench(events_total, per_body=1000):
     xml_bodies = [
         epcis_xml(refs[i : i + per_body // 4], 4) for i in range(0, len(refs), per_body // 4)
     ]
+    kuaidi100_bodies = [kuaidi100_json(ref, 25) for ref in refs[: events_total // 25]]
+    edifact_bodies = [
+        iftsta_text(refs[i : i + per_body // 5], 5) for i in range(0, len(refs), per_body // 5)
+    ]
+    x12_bodies = [
+        x12_text(refs[i : i + per_body // 4], 4) for i in range(0, len(refs), per_body // 4)
+    ]
     results = {}
     for kind, bodies, floor in (
         ("json", json_bodies, json.loads),
         ("epcis", xml_bodies, etree.fromstring),
+        ("kuaidi100", kuaidi100_bodies, json.loads),
+        ("edifact", edifact_bodies, lambda body: split_edi(body, "'", "+")),
+        ("x12", x12_bodies, lambda body: split_edi(body, "~", "*")),
     ):
-        code_map = status_map.DEFAULT_MAPS[kind]
+        code_map = STATUS_MAPS[kind]
 
         def ours(bodies=bodies, kind=kind, code_map=code_map):
             events = []
