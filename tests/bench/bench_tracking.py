@@ -52,7 +52,7 @@ def start_server(db, port):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/web/health", timeout=2)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the server starts
             time.sleep(0.5)
     server.terminate()
     raise RuntimeError("Odoo did not start")
