@@ -38,6 +38,8 @@ from .events import (
 from .parsers import Document
 
 DEFAULT_SEPARATORS = (":", "+", ".", "?", " ", "'")
+# the same bounds for a zone-less time, whatever zone it is read in later
+NAIVE_BOUNDS = (MIN_TIME.replace(tzinfo=None), MAX_TIME.replace(tzinfo=None))
 ENCODINGS = {"UNOA": "ascii", "UNOB": "ascii", "UNOC": "latin-1", "UNOD": "latin-1"}
 TAG_RE = re.compile(r"^[A-Z][A-Z0-9]{2}$")
 RELEASE_RE = re.compile(r"^([0-9]{2})([A-Z])$")
@@ -382,7 +384,8 @@ def _event(status, where):
         raw_code=raw_code,
         description=clean_text("; ".join(s for s in said if s), where, MAX_DESCRIPTION),
         location=clean_text(_location(status["loc"]), f"{where}.LOC", MAX_LOCATION),
-        tz_offset=offset_text(moment),
+        # a zone-less time gets its offset once localised
+        tz_offset=offset_text(moment) if moment.tzinfo else "",
         eta=_dtm_time(eta, f"{where} ETA") if eta else None,
     )
 
@@ -414,7 +417,8 @@ def _dtm_time(segment, where):
         moment = None
     if moment is None:
         raise EventError(f"{where}: {value[:20]!r} is not a time of format {layout[:4]}")
-    if not MIN_TIME <= moment.replace(tzinfo=moment.tzinfo or timezone.utc) < MAX_TIME:
+    bounds = (MIN_TIME, MAX_TIME) if moment.tzinfo else NAIVE_BOUNDS
+    if not bounds[0] <= moment < bounds[1]:
         raise EventError(f"{where}: {value[:20]!r} is outside 1970-2199")
     return moment
 

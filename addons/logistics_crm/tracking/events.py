@@ -134,8 +134,16 @@ def utc_naive(moment):
     return to_utc(moment).replace(tzinfo=None, microsecond=0)
 
 
+_OFFSET_TEXTS = {}  # utcoffset -> "+08:00": few distinct offsets, asked per event
+
+
 def offset_text(moment):
     offset = moment.utcoffset() or timedelta(0)
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    text = _OFFSET_TEXTS.get(offset)
+    if text is None:
+        sign = "-" if offset < timedelta(0) else "+"
+        minutes = abs(int(offset.total_seconds())) // 60
+        text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+        if len(_OFFSET_TEXTS) < 1024:
+            _OFFSET_TEXTS[offset] = text
+    return text
