@@ -45,6 +45,21 @@ class LogisticsCommon(CustomerTieringCommon):
         cls.other_customer = cls._customer("Chengdu Machinery")
         cls.now = fields.Datetime.now().replace(microsecond=0)
 
+    def _json_rpc(self, model, method, args, kwargs=None):
+        """Call a model method over /web/dataset/call_kw as the web client does
+        (HttpCase only); the JSON-RPC answer, ``result`` or ``error``."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
     @classmethod
     def _service_history(cls, prefix, amounts=(0.0, 0.0)):
         """Four shipments of the customer: on time (2 days in transit), late (4 days),

@@ -1,7 +1,5 @@
 """Who may poll, what the portal sees, per-carrier secrets."""
 
-import json
-
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
@@ -40,23 +38,8 @@ class TestTrackingAccess(LogisticsCommon, HttpCase):
             ("logistics.shipment", self.shipment),
             ("logistics.carrier", self.aggregator),
         ):
-            response = self.url_open(
-                "/web/dataset/call_kw",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "params": {
-                            "model": model,
-                            "method": "action_poll_now",
-                            "args": [record.ids],
-                            "kwargs": {},
-                        },
-                    }
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            self.assertIn("error", response.json())
+            answer = self._json_rpc(model, "action_poll_now", [record.ids])
+            self.assertIn("error", answer)
         self.assertEqual(self.simulator.requests, [])
         self.assertFalse(self.shipment.last_sync_date)
 

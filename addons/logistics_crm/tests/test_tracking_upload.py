@@ -1,7 +1,6 @@
 """The one upload wizard: any connector, the webhook's path, counts and refusals shown."""
 
 import base64
-import json
 from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
@@ -107,35 +106,16 @@ class TestTrackingUploadOverHttp(ConnectorCommon, HttpCase):
         super().setUpClass()
         cls.edi = cls._shipment("EDI1001", carrier=cls.edifact_carrier)
 
-    def _call(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
     def _upload(self, content):
         values = {
             "carrier_id": self.edifact_carrier.id,
             "file": base64.b64encode(content).decode(),
             "filename": "status.edi",
         }
-        created = self._call("logistics.tracking.upload", "create", [values])
+        created = self._json_rpc("logistics.tracking.upload", "create", [values])
         if "error" in created:
             return created
-        return self._call("logistics.tracking.upload", "action_upload", [[created["result"]]])
+        return self._json_rpc("logistics.tracking.upload", "action_upload", [[created["result"]]])
 
     def test_a_manager_uploads_and_the_customer_is_mailed(self):
         self.authenticate("lc_t_manager", "lc_t_manager")
@@ -154,7 +134,7 @@ class TestTrackingUploadOverHttp(ConnectorCommon, HttpCase):
         self.authenticate("lc_t_user", "lc_t_user")
         answer = self._upload(sample("iftsta_exception_and_delivery.edi"))
         self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
-        answer = self._call(
+        answer = self._json_rpc(
             "logistics.carrier", "write", [self.kuaidi100_carrier.ids, {"kuaidi100_salt": "mine"}]
         )
         self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
