@@ -217,6 +217,28 @@ def test_iftsta_not_a_whole_interchange_is_refused(body, message):
         edifact.parse(body)
 
 
+def test_iftsta_read_as_a_stream_keeps_a_consignments_late_reference_and_its_order():
+    body = iftsta(
+        "CNI+1+C1",
+        "STS+1+13",
+        "DTM+334:202605061200:203",
+        "STS+1+24",
+        "DTM+334:202605061300:203",
+        "RFF+BM:BL-1",  # after the statuses: still a reference of both
+        "CNI+2+C2",
+        "STS+1+21",
+        "DTM+334:202605061400:203",
+    )
+    document = edifact.parse(body)
+    assert [(e.refs, e.raw_code) for e in document.events] == [
+        (("C1", "BL-1"), "13|"),
+        (("C1", "BL-1"), "24|"),
+        (("C2",), "21|"),
+    ]
+    with pytest.raises(PayloadError, match="after the UNZ trailer"):
+        edifact.parse(body + b"\nUNH+M2+IFTSTA:D:01B:UN'")
+
+
 def test_iftsta_functional_groups_are_counted_by_unz_and_une():
     body = iftsta("CNI+1+C1", "STS+1+21", "DTM+334:202605061200:203")
     grouped = body.replace(b"UNH+M1", b"UNG+IFTSTA+A+B+260506:1012+G1'\nUNH+M1").replace(

@@ -98,12 +98,13 @@ def parse(body, local_zone=None):
     """The :class:`Document` of an IFTSTA interchange (bytes).
 
     Times without a zone are read in ``local_zone`` (a tzinfo; UTC when None).
+    The segments are read as they are split, never held all at once: a large
+    interchange leaves nothing long-lived behind but its events.
     """
     text = _decode(body)
     separators, text = _service_string_advice(text)
-    segments = list(split_segments(text, separators))
     document = Document()
-    _interchange(document, segments)
+    _interchange(document, split_segments(text, separators))
     return localise(document, local_zone)
 
 
@@ -228,38 +229,43 @@ def _tag(segment):
 
 
 def _interchange(document, segments):
-    if not segments or _tag(segments[0]) != "UNB":
+    """Read the segments one by one; a broken envelope refuses the whole interchange."""
+    header = next(segments, None)
+    if header is None or _tag(header) != "UNB":
         raise PayloadError("expected an EDIFACT interchange starting with UNA or UNB")
-    control = _value(segments[0], 5)
+    control = _value(header, 5)
     tag_ok = TAG_RE.match
-    for number, segment in enumerate(segments, 1):
-        if not tag_ok(segment[0][0]):
-            raise PayloadError(f"segment {number}: {segment[0][0][:8]!r} is not a segment tag")
-    if _tag(segments[-1]) != "UNZ":
-        raise PayloadError("the interchange has no UNZ trailer: it is cut short")
-    trailer = segments[-1]
     # UNZ counts the functional groups (UNG … UNE) when there are any, else the messages
-    messages = groups = 0
-    group = None
-    index = 1
-    while index < len(segments) - 1:
-        segment = segments[index]
-        tag = _tag(segment)
-        if tag == "UNG" and group is None:
+    messages = groups = group_messages = 0
+    group = message = trailer = None
+    for number, segment in enumerate(segments, 2):
+        tag = segment[0][0]
+        if not tag_ok(tag):
+            raise PayloadError(f"segment {number}: {tag[:8]!r} is not a segment tag")
+        if trailer is not None:
+            raise PayloadError(f"segment {number}: {tag} after the UNZ trailer")
+        if message is not None:
+            if tag == "UNT":
+                message.close(segment)
+                message = None
+            elif tag in ("UNH", "UNE", "UNZ"):
+                raise PayloadError(f"message {message.reference[:14]!r} has no UNT trailer")
+            else:
+                message.read(tag, segment)
+        elif tag == "UNH":
+            messages += 1
+            message = _Message(document, segment, messages)
+        elif tag == "UNG" and group is None:
             group, group_messages = segment, messages
-            index += 1
-            continue
-        if tag == "UNE" and group is not None:
+        elif tag == "UNE" and group is not None:
             _check_group_trailer(group, segment, messages - group_messages)
             group, groups = None, groups + 1
-            index += 1
-            continue
-        if tag != "UNH":
-            raise PayloadError(f"segment {index + 1}: expected UNH, got {tag}")
-        end = _message_end(segments, index)
-        messages += 1
-        _message(document, segments[index : end + 1], messages)
-        index = end + 1
+        elif tag == "UNZ":
+            trailer = segment
+        else:
+            raise PayloadError(f"segment {number}: expected UNH, got {tag}")
+    if trailer is None:
+        raise PayloadError("the interchange has no UNZ trailer: it is cut short")
     if group is not None:
         raise PayloadError(f"group {_value(group, 5)[:14]!r} has no UNE trailer")
     counted = str(groups or messages)
@@ -279,50 +285,61 @@ def _check_group_trailer(group, trailer, messages):
         )
 
 
-def _message_end(segments, start):
-    for index in range(start + 1, len(segments) - 1):
-        tag = _tag(segments[index])
-        if tag == "UNT":
-            return index
-        if tag in ("UNH", "UNE", "UNZ"):
-            break
-    raise PayloadError(f"message {_value(segments[start], 1)[:14]!r} has no UNT trailer")
+class _Message:
+    """One ``UNH … UNT`` message, read segment by segment.
 
+    A consignment's statuses become events when the next consignment or the
+    trailer comes, not before: an ``RFF`` after a status still names them all.
+    """
 
-def _message(document, segments, number):
-    header, trailer = segments[0], segments[-1]
-    reference = _value(header, 1)
-    kind = [_value(header, 2, part) for part in range(3)]
-    if kind[0] != "IFTSTA" or kind[1] != "D" or not _supported_release(kind[2]):
-        raise PayloadError(
-            f"message {number}: {':'.join(kind)[:30]!r} is not IFTSTA:D, release 01B or later"
-        )
-    if _value(trailer, 1) != str(len(segments)) or _value(trailer, 2) != reference:
-        raise PayloadError(
-            f"message {number}: UNT counts {_value(trailer, 1)[:8]} segment(s) of "
-            f"{_value(trailer, 2)[:14]!r}, the message {reference[:14]!r} has {len(segments)}"
-        )
-    consignment = None
-    status = None
-    statuses = []
-    for segment in segments[1:-1]:
-        tag = _tag(segment)
+    def __init__(self, document, header, number):
+        kind = [_value(header, 2, part) for part in range(3)]
+        if kind[0] != "IFTSTA" or kind[1] != "D" or not _supported_release(kind[2]):
+            raise PayloadError(
+                f"message {number}: {':'.join(kind)[:30]!r} is not IFTSTA:D, release 01B or later"
+            )
+        self.document, self.number, self.reference = document, number, _value(header, 1)
+        self.segments = 1
+        self.consignment = self.status = None
+        self.statuses = []  # of the current consignment, not yet events
+        self.seen = 0  # statuses of the message so far
+
+    def read(self, tag, segment):
+        self.segments += 1
         if tag == "CNI":
-            consignment = {"ref": _value(segment, 2) or _value(segment, 1), "refs": [], "eta": ""}
-            consignment["where"] = f"message {number} CNI {consignment['ref'][:40]}"
-            status = None
+            self._collect()
+            ref = _value(segment, 2) or _value(segment, 1)
+            where = f"message {self.number} CNI {ref[:40]}"
+            self.consignment = {"ref": ref, "refs": [], "eta": "", "where": where}
+            self.status = None
         elif tag == "STS":
-            status = {"sts": segment, "consignment": consignment, "dtm": {}, "loc": None}
-            status["ftx"], status["nested"] = [], False
-            statuses.append(status)
-        elif status is not None:
-            _status_detail(status, tag, segment)
-        elif consignment is not None:
-            _consignment_detail(consignment, tag, segment)
-    for index, status in enumerate(statuses):
-        owner = status["consignment"]
-        where = f"{owner['where']} STS[{index}]" if owner else f"message {number} STS[{index}]"
-        document.collect(where, lambda status=status, where=where: _event(status, where))
+            self.status = {"sts": segment, "dtm": {}, "loc": None, "ftx": [], "nested": False}
+            self.statuses.append(self.status)
+        elif self.status is not None:
+            _status_detail(self.status, self.consignment, tag, segment)
+        elif self.consignment is not None:
+            _consignment_detail(self.consignment, tag, segment)
+
+    def close(self, trailer):
+        self.segments += 1
+        if _value(trailer, 1) != str(self.segments) or _value(trailer, 2) != self.reference:
+            raise PayloadError(
+                f"message {self.number}: UNT counts {_value(trailer, 1)[:8]} segment(s) of "
+                f"{_value(trailer, 2)[:14]!r}, the message {self.reference[:14]!r} "
+                f"has {self.segments}"
+            )
+        self._collect()
+
+    def _collect(self):
+        consignment = self.consignment
+        owner = consignment["where"] if consignment else f"message {self.number}"
+        for status in self.statuses:
+            where = f"{owner} STS[{self.seen}]"
+            self.seen += 1
+            self.document.collect(
+                where, lambda status=status, where=where: _event(status, consignment, where)
+            )
+        self.statuses = []
 
 
 def _supported_release(release):
@@ -341,7 +358,7 @@ def _consignment_detail(consignment, tag, segment):
         consignment["eta"] = segment
 
 
-def _status_detail(status, tag, segment):
+def _status_detail(status, consignment, tag, segment):
     if tag in NESTED:
         status["nested"] = True
     if status["nested"]:
@@ -354,12 +371,11 @@ def _status_detail(status, tag, segment):
         status["ftx"].append(
             " ".join(part for part in segment[4] if part) if len(segment) > 4 else ""
         )
-    elif tag == "RFF" and status["consignment"] is not None:
-        status["consignment"]["refs"].append(_value(segment, 1, 1))
+    elif tag == "RFF" and consignment is not None:
+        consignment["refs"].append(_value(segment, 1, 1))
 
 
-def _event(status, where):
-    consignment = status["consignment"]
+def _event(status, consignment, where):
     if consignment is None:
         raise EventError(f"{where}: a status outside any consignment (CNI)")
     sts = status["sts"]

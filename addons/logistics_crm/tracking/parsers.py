@@ -285,7 +285,8 @@ def _refuse_entities(tree):
 
 
 def _local(element):
-    return etree.QName(element).localname
+    # the tag is "{namespace}name" or "name"
+    return element.tag.rpartition("}")[2]
 
 
 def _short(uri):
@@ -321,7 +322,8 @@ def parse_epcis(body):
                 document.reject(where, f"{where}: <{kind[:64]}> is not an EPCIS event type")
                 continue
             document.collect(
-                where, lambda element=element, where=where: _epcis_event(element, where)
+                where,
+                lambda element=element, kind=kind, where=where: _epcis_event(element, kind, where),
             )
     return document
 
@@ -331,51 +333,49 @@ def _child_text(element, path):
     return (child.text or "").strip() if child is not None else ""
 
 
-def _first_text(element, *paths):
-    for path in paths:
-        text = _child_text(element, path)
-        if text:
-            return text
-    return ""
-
-
-def _texts(element, path):
-    return [(child.text or "").strip() for child in element.iterfind(path)]
-
-
-def _code_part(element, name, where):
-    text = _short(_child_text(element, name))
+def _code_part(fields, name, where):
+    text = _short(_field_text(fields, name))
     return clean_text(text, f"{where}.{name}", 127, cut=False)
 
 
-def _epcis_event(element, where):
-    kind = _local(element)
-    moment = parse_time(_child_text(element, "eventTime"), f"{where}.eventTime")
-    offset = _child_text(element, "eventTimeZoneOffset")
+def _epcis_event(element, kind, where):
+    # the event's fields read from one pass over its children, not a path search each
+    fields = _children_by_tag(element)
+    moment = parse_time(_field_text(fields, "eventTime"), f"{where}.eventTime")
+    offset = _field_text(fields, "eventTimeZoneOffset")
     if not OFFSET_RE.match(offset):
         offset = offset_text(moment)
-    step = _code_part(element, "bizStep", where)
-    disposition = _code_part(element, "disposition", where)
-    action = _child_text(element, "action").upper()
+    step = _code_part(fields, "bizStep", where)
+    disposition = _code_part(fields, "disposition", where)
+    action = _field_text(fields, "action").upper()
     if action and action not in EPCIS_ACTIONS:
         raise EventError(f"{where}.action: {action[:32]!r} is not ADD, OBSERVE or DELETE")
-    parent = _child_text(element, "parentID")
-    children = _texts(element, "childEPCs/epc")
-    inputs = _texts(element, "inputEPCList/epc")
-    outputs = _texts(element, "outputEPCList/epc")
-    transactions = _texts(element, "bizTransactionList/bizTransaction")
-    refs = [parent, *transactions, *_texts(element, "epcList/epc"), *children, *outputs, *inputs]
+    parent = _field_text(fields, "parentID")
+    children = _texts_under(fields, "childEPCs", "epc")
+    inputs = _texts_under(fields, "inputEPCList", "epc")
+    outputs = _texts_under(fields, "outputEPCList", "epc")
+    transactions = _texts_under(fields, "bizTransactionList", "bizTransaction")
+    epcs = _texts_under(fields, "epcList", "epc")
+    refs = [parent, *transactions, *epcs, *children, *outputs, *inputs]
     refs = tuple(dict.fromkeys(ref for ref in refs if ref and len(ref) <= MAX_REF))[:MAX_REFS]
     refs = tuple(clean_text(ref, f"{where} reference", MAX_REF) for ref in refs)
-    location = _first_text(element, "bizLocation/id", "readPoint/id")
-    details = _epcis_details(kind, parent, children, inputs, outputs, element)
-    declaration = _first(element, "errorDeclaration", "baseExtension/errorDeclaration")
+    location = _element_text(_first_under(fields, "bizLocation", "id")) or _element_text(
+        _first_under(fields, "readPoint", "id")
+    )
+    details = _epcis_details(kind, parent, children, inputs, outputs, element, fields)
+    declared = fields.get("errorDeclaration")
+    declaration = (
+        declared[0] if declared else _first_under(fields, "baseExtension", "errorDeclaration")
+    )
     reason = ""
     if declaration is not None:
         reason = clean_text(_short(_child_text(declaration, "reason")), f"{where}.reason", 128)
         details["declared"] = clean_text(
             _child_text(declaration, "declarationTime"), f"{where}.declarationTime", 64
         )
+    event_id = _field_text(fields, "eventID") or _element_text(
+        _first_under(fields, "baseExtension", "eventID")
+    )
     return TrackingEvent(
         refs=refs,
         event_time=moment,
@@ -384,31 +384,60 @@ def _epcis_event(element, where):
             _describe(kind, action, step, disposition, details), where, MAX_DESCRIPTION
         ),
         location=clean_text(location, f"{where}.location", MAX_LOCATION),
-        external_id=clean_text(
-            _first_text(element, "eventID", "baseExtension/eventID"),
-            f"{where}.eventID",
-            1024,
-            cut=False,
-        ),
+        external_id=clean_text(event_id, f"{where}.eventID", 1024, cut=False),
         tz_offset=offset,
         kind=kind,
         action=action,
         details=details,
-        sensors=_sensor_readings(element, where),
+        sensors=_sensor_readings(element, where) if _has_sensors(fields) else (),
         retraction=declaration is not None,
         retraction_reason=reason,
     )
 
 
-def _first(element, *paths):
-    for path in paths:
-        found = element.find(path)
-        if found is not None:
-            return found
+def _children_by_tag(element):
+    """``{tag: [children with that tag, in document order]}`` of an element."""
+    fields = {}
+    for child in element:
+        fields.setdefault(child.tag, []).append(child)
+    return fields
+
+
+def _element_text(element):
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _field_text(fields, tag):
+    """The text of the first child ``tag``, as ``element.find(tag)`` would give it."""
+    found = fields.get(tag)
+    return (found[0].text or "").strip() if found else ""
+
+
+def _first_under(fields, tag, sub):
+    """The first ``sub`` of the children ``tag``, as ``element.find("tag/sub")``."""
+    for parent in fields.get(tag, ()):
+        for child in parent:
+            if child.tag == sub:
+                return child
     return None
 
 
-def _epcis_details(kind, parent, children, inputs, outputs, element):
+def _texts_under(fields, tag, sub):
+    """The texts of every ``sub`` of the children ``tag``, as ``iterfind("tag/sub")``."""
+    return [
+        (child.text or "").strip()
+        for parent in fields.get(tag, ())
+        for child in parent
+        if child.tag == sub
+    ]
+
+
+def _has_sensors(fields):
+    # sensorElement lives in sensorElementList (EPCIS 2.0), or its 1.x extension
+    return "sensorElementList" in fields or "extension" in fields
+
+
+def _epcis_details(kind, parent, children, inputs, outputs, element, fields):
     """What an aggregation, association or transformation says, in a few keys."""
     details = {}
     if parent:
@@ -427,7 +456,7 @@ def _epcis_details(kind, parent, children, inputs, outputs, element):
     ][:MAX_LISTED]
     if quantities:
         details["quantities"] = quantities
-    transformation = _child_text(element, "transformationID")
+    transformation = _field_text(fields, "transformationID")
     if transformation:
         details["transformation_id"] = transformation[:MAX_REF]
     return details
