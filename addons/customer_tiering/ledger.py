@@ -39,39 +39,42 @@ def aged_items(where, age_at, edges, basis="due", residual_at=None):
     the due date (an item without one is due on its own date) or the invoice date.
     ``residual_at``: the residual the line had at the end of that day, partial
     reconciliations dated later added back (a partial's date is the later of its
-    two lines'); without it, the residual today.
+    two lines'); without it, the residual today.  With it, each later partial is
+    a row of its own (its amount as residual, no debit, credit or balance) in its
+    line's bucket: sums per line or customer are the same, rows are not lines, and
+    no aggregate per line is needed (on a large ledger that one spills to disk).
     """
     if basis == "invoice":
         reference = SQL("COALESCE(l.invoice_date, l.date)")
     else:
         reference = SQL("COALESCE(l.date_maturity, l.date)")
-    if residual_at is None:
-        later, residual = SQL(), SQL("l.amount_residual")
-    else:
-        later = SQL(
-            """LEFT JOIN (SELECT line_id, SUM(amount) AS amount
-                            FROM (SELECT debit_move_id AS line_id, amount
-                                    FROM account_partial_reconcile WHERE max_date > %(day)s
-                                  UNION ALL
-                                  SELECT credit_move_id, -amount
-                                    FROM account_partial_reconcile WHERE max_date > %(day)s) p
-                           GROUP BY line_id) later ON later.line_id = l.id""",
-            day=residual_at,
-        )
-        residual = SQL("l.amount_residual + COALESCE(later.amount, 0)")
-    return SQL(
+    bucket = SQL(
+        "width_bucket(%s::date - %s, %s::int[])", age_at, reference, aging.lower_bounds(edges)
+    )
+    lines = SQL(
         """SELECT l.id, l.partner_id, l.date, l.debit, l.credit, l.balance,
-                  %(residual)s AS residual,
-                  width_bucket(%(age_at)s::date - %(reference)s, %(bounds)s::int[]) AS bucket
-             FROM account_move_line l %(later)s
+                  l.amount_residual AS residual, %(bucket)s AS bucket
+             FROM account_move_line l
             WHERE %(where)s""",
-        residual=residual,
-        age_at=age_at,
-        reference=reference,
-        bounds=aging.lower_bounds(edges),
-        later=later,
+        bucket=bucket,
         where=where,
     )
+    if residual_at is None:
+        return lines
+    later = SQL(
+        """SELECT l.id, l.partner_id, l.date, 0, 0, 0, p.amount, %(bucket)s
+             FROM (SELECT debit_move_id AS line_id, amount
+                     FROM account_partial_reconcile WHERE max_date > %(day)s
+                   UNION ALL
+                   SELECT credit_move_id, -amount
+                     FROM account_partial_reconcile WHERE max_date > %(day)s) p
+             JOIN account_move_line l ON l.id = p.line_id
+            WHERE %(where)s""",
+        bucket=bucket,
+        day=residual_at,
+        where=where,
+    )
+    return SQL("%s UNION ALL %s", lines, later)
 
 
 def open_receivables_by_age(env, company, partner_ids, today):

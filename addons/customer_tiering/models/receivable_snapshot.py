@@ -371,7 +371,7 @@ class ReceivableSnapshot(models.Model):
         )
 
     def _insert_lines(self, edges, previous):
-        """The snapshot lines, straight from the ledger, in one statement.
+        """The snapshot lines, straight from the ledger, in one aggregate.
 
         Per customer (commercial partner; NULL for lines without partner): the
         opening balance, the period's debits and credits, the closing balance and
@@ -381,11 +381,23 @@ class ReceivableSnapshot(models.Model):
         Customers only in the previous snapshot get a line too, so that the
         change against it is complete. Aggregated per move-line partner first,
         then per commercial partner, to join res_partner on few rows.
+
+        PostgreSQL never runs an ``INSERT … SELECT`` in parallel but does run a
+        ``CREATE TABLE … AS``: the lines are built in a temporary table by all
+        cores, then copied.
         """
         fragments = self._line_fragments(BUCKET_FIELDS[: len(edges) + 2])
+        columns = SQL(
+            """snapshot_id, company_id, date_to, create_uid, create_date, write_uid, write_date,
+               partner_id, opening_balance, debit, credit, closing_balance, overdue_amount,
+               previous_closing_balance, closing_change, previous_overdue_amount,
+               overdue_change, customer_tier, credit_grade, %s""",
+            fragments["bucket_columns"],
+        )
         self.env.cr.execute(
             SQL(
                 """
+                CREATE TEMPORARY TABLE receivable_snapshot_rows (%(columns)s) ON COMMIT DROP AS
                 WITH items AS (
                     %(items)s
                 ), per_partner AS (
@@ -419,11 +431,6 @@ class ReceivableSnapshot(models.Model):
                       FROM current c
                       FULL JOIN previous prev ON COALESCE(prev.partner_id, 0) = COALESCE(c.partner_id, 0)
                 )
-                INSERT INTO receivable_snapshot_line
-                       (snapshot_id, company_id, date_to, create_uid, create_date, write_uid, write_date,
-                        partner_id, opening_balance, debit, credit, closing_balance, overdue_amount,
-                        previous_closing_balance, closing_change, previous_overdue_amount,
-                        overdue_change, customer_tier, credit_grade, %(bucket_columns)s)
                 SELECT %(snapshot)s, %(company)s, %(cutoff)s, %(uid)s, now() at time zone 'UTC',
                        %(uid)s, now() at time zone 'UTC',
                        s.partner_id, s.opening, s.debit, s.credit, s.closing, s.overdue,
@@ -447,7 +454,16 @@ class ReceivableSnapshot(models.Model):
                 company=self.company_id.id,
                 company_key=str(self.company_id.id),
                 uid=self.env.uid,
+                columns=columns,
                 **fragments,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO receivable_snapshot_line (%(columns)s)
+                   SELECT %(columns)s FROM receivable_snapshot_rows;
+                   DROP TABLE receivable_snapshot_rows""",
+                columns=columns,
             )
         )
         self.env["receivable.snapshot.line"].invalidate_model()
