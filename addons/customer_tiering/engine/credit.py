@@ -8,6 +8,7 @@ the customer's statements when a credit review recorded them; unknown inputs
 are left out and the remaining weights renormalised, as for the tier scores.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from . import aging
@@ -49,10 +50,20 @@ class CreditFacts:
         """(up to 30, 31 to 90, over 90 days overdue): each bucket counted in the
         band of its first overdue day."""
         bands = [0.0, 0.0, 0.0]
-        for bucket, amount in zip(aging.buckets(self.edges), self.aged):
-            if bucket.low is not None:
-                bands[0 if bucket.low <= 30 else 1 if bucket.low <= 90 else 2] += amount
+        for band, amount in zip(_bands_of(tuple(self.edges)), self.aged):
+            if band is not None:
+                bands[band] += amount
         return tuple(bands)
+
+
+@functools.lru_cache(maxsize=32)
+def _bands_of(edges):
+    """The band (0: up to 30, 1: 31 to 90, 2: over 90) of each bucket of ``edges``,
+    None for not due; asked for every customer, the same few edges each time."""
+    return tuple(
+        None if bucket.low is None else 0 if bucket.low <= 30 else 1 if bucket.low <= 90 else 2
+        for bucket in aging.buckets(edges)
+    )
 
 
 @dataclass

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -86,21 +87,34 @@ class CustomerTieringNightly(models.AbstractModel):
         if not rows:
             return
         model = self.env[model_name]
-        now, uid = fields.Datetime.now(), self.env.uid
-        names = list(rows[0]) + ["create_uid", "create_date", "write_uid", "write_date"]
-        values = SQL(", ").join(
-            SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in [*row.values(), uid, now, uid, now]))
-            for row in rows
-        )
+        # False is Odoo's "empty" for any field, but a JSON false only fits a boolean
+        empty = [name for name in rows[0] if model._fields[name].type != "boolean"]
+        for row in rows:
+            for name in empty:
+                if row[name] is False:
+                    row[name] = None
+        self._insert_table_rows(model._table, rows)
+        model.invalidate_model()
+
+    @api.model
+    def _insert_table_rows(self, table, rows):
+        """INSERT ``rows`` (dicts with the same keys; None for empty) into ``table``.
+
+        The rows travel as one JSON array that PostgreSQL turns into the table's row
+        type: building a VALUES list value by value costs more than the insert.
+        """
+        now, uid = fields.Datetime.to_string(fields.Datetime.now()), self.env.uid
+        magic = {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
+        columns = SQL(", ").join(SQL.identifier(name) for name in [*rows[0], *magic])
         self.env.cr.execute(
             SQL(
-                "INSERT INTO %s (%s) VALUES %s",
-                SQL.identifier(model._table),
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                values,
+                """INSERT INTO %(table)s (%(columns)s)
+                   SELECT %(columns)s FROM json_populate_recordset(NULL::%(table)s, %(rows)s)""",
+                table=SQL.identifier(table),
+                columns=columns,
+                rows=json.dumps([{**row, **magic} for row in rows], default=str),
             )
         )
-        model.invalidate_model()
 
     @api.model
     def _post_batch_notes(self, bodies):
@@ -294,35 +308,74 @@ class CustomerTieringNightly(models.AbstractModel):
 
     @api.model
     def _create_activities(self, todo):
-        """Create activities in as few batches as possible.
+        """Schedule the run's activities on customers: one INSERT for all of them.
 
-        mail.activity subscribes each assignee once per batch and would insert
-        the same follower twice for two activities of one user on one partner,
-        so each round holds at most one activity per (partner, user).
+        What ``mail.activity.create`` does one ORM record at a time, done set-wise
+        (a first grading schedules thousands): the record names and assignees'
+        zones it computes, each assignee following the customer with the default
+        subtypes (as ``message_subscribe``), the assignees' activity counters told.
+        No "assigned to you" e-mail, as with ``mail_activity_quick_update``.
+        ``todo``: dicts of res_model_id (res.partner's), res_id, activity_type_id,
+        user_id, summary and date_deadline.
         """
         if not todo:
             return
-        # what mail.activity would compute one record at a time at the next flush;
         # the run reads every customer's name and assignee's zone, whoever started it
         partners = self.env["res.partner"].browse({values["res_id"] for values in todo}).sudo()
-        names = {partner.id: partner.display_name for partner in partners}
-        # assignees' time zones, which the user who started the run may not read
+        # what mail.activity stores as the record name; the stored complete name
+        # is the display name of a customer, and costs no computation
+        names = {partner.id: partner.complete_name or partner.display_name for partner in partners}
         users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
-        zones = {user.id: user.tz for user in users}
-        rounds, seen = [], {}
-        for values in todo:
-            values.update(
-                res_name=names[values["res_id"]], user_tz=zones[values["user_id"]], date_done=False
+        zones = {user.id: user.tz or None for user in users}  # JSON null, not false
+        self.env["mail.activity"].flush_model()
+        self._insert_table_rows(
+            "mail_activity",
+            [
+                {
+                    **values,
+                    "res_model": "res.partner",
+                    "res_name": names[values["res_id"]],
+                    "user_tz": zones[values["user_id"]],
+                    "automated": False,
+                    "active": True,
+                }
+                for values in todo
+            ],
+        )
+        assignees = {user.id: user.partner_id.id for user in users}
+        self._follow_customers(
+            {(values["res_id"], assignees[values["user_id"]]) for values in todo}
+        )
+        self.env["mail.activity"].invalidate_model()
+        partners.invalidate_recordset()
+        today = fields.Date.context_today(self)
+        due = {values["user_id"] for values in todo if values["date_deadline"] <= today}
+        users.filtered(lambda user: user.id in due)._bus_send(
+            "mail.activity/updated", {"activity_created": True}
+        )
+
+    @api.model
+    def _follow_customers(self, pairs):
+        """(customer id, partner id) pairs made followers, as ``message_subscribe``
+        does for a new one: with the default subtypes of an internal user."""
+        subtypes = self.env["mail.message.subtype"].default_subtypes("res.partner")[0]
+        self.env["mail.followers"].flush_model()
+        customers, followers = zip(*sorted(pairs))
+        self.env.cr.execute(
+            SQL(
+                """WITH new AS (
+                       INSERT INTO mail_followers (res_model, res_id, partner_id)
+                       SELECT 'res.partner', pair.res_id, pair.partner_id
+                         FROM unnest(%s::int[], %s::int[]) AS pair(res_id, partner_id)
+                           ON CONFLICT DO NOTHING
+                    RETURNING id
+                   )
+                   INSERT INTO mail_followers_mail_message_subtype_rel
+                          (mail_followers_id, mail_message_subtype_id)
+                   SELECT new.id, subtype.id FROM new, unnest(%s::int[]) AS subtype(id)""",
+                list(customers),
+                list(followers),
+                subtypes.ids,
             )
-            key = (values["res_id"], values["user_id"])
-            index = seen[key] = seen.get(key, -1) + 1
-            if index == len(rounds):
-                rounds.append([])
-            rounds[index].append(values)
-        # the run schedules on every graded customer, whatever its starter may edit
-        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
-        for batch in rounds:
-            created = activities.create(batch)
-            # the values were given: no need to recompute them record by record
-            for fname in ("res_name", "user_tz", "date_done"):
-                self.env.remove_to_compute(created._fields[fname], created)
+        )
+        self.env["mail.followers"].invalidate_model()

@@ -268,6 +268,45 @@ class TestServiceByTier(CustomerTieringCommon):
         self.assertEqual(len(self.served.activity_ids), 1)
 
     @freeze_time(TODAY)
+    def test_scheduled_activities_are_what_mail_activity_would_create(self):
+        """The run inserts activities set-wise: they must look like ORM-made ones."""
+        self._recompute(self.orphan | self.served)
+        activity = self.orphan.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.res_model, "res.partner")
+        self.assertEqual(activity.res_name, self.orphan.display_name)
+        self.assertEqual(activity.user_tz, self.sales_manager.tz)
+        self.assertTrue(activity.active)
+        self.assertFalse(activity.automated)
+        self.assertEqual(self.orphan.activity_user_id, self.sales_manager)
+        self.assertEqual(self.orphan.activity_state, "today")
+        # the assignee follows the customer, with the subtypes message_subscribe gives
+        follower = self.orphan.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.sales_manager.partner_id
+        )
+        default = self.env["mail.message.subtype"].default_subtypes("res.partner")[0]
+        self.assertEqual(follower.subtype_ids, default)
+        # and sees it as their own activity, done the usual way
+        mine = (
+            self.env["mail.activity"]
+            .with_user(self.sales_manager)
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", self.orphan.id)])
+        )
+        self.assertEqual(mine, activity)
+        activity.with_user(self.sales_manager).action_feedback(feedback="Called them")
+        self.assertFalse(self.orphan.activity_ids)
+        # a second run neither repeats the follower nor fails on it
+        self._recompute(self.orphan | self.served)
+        self.assertEqual(
+            len(
+                self.orphan.message_follower_ids.filtered(
+                    lambda f: f.partner_id == self.sales_manager.partner_id
+                )
+            ),
+            1,
+        )
+
+    @freeze_time(TODAY)
     def test_demotion_notifies_the_account_manager(self):
         self._recompute(self.served)
         with freeze_time("2027-12-31"):
