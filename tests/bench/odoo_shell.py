@@ -60,9 +60,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def addons_path():
+def addons_path(extra=()):
+    """This checkout's ``addons``, after ``ODOO_ADDONS_PATH`` and then ``extra`` folders."""
     paths = [p for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
-    return ",".join(paths + [str(ROOT / "addons")])
+    return ",".join(paths + [str(p) for p in extra] + [str(ROOT / "addons")])
 
 
 def db_options():
@@ -108,7 +109,10 @@ def _odoo(args, stdin=None, env=None):
 
 
 def create_database(db, modules=("customer_tiering",), drop_first=True):
-    """Create ``db`` with ``modules`` (and their dependencies) installed, no demo data."""
+    """Create ``db`` with ``modules`` (and their dependencies) installed, no demo data.
+
+    Also installs ``modules`` into an existing ``db`` when ``drop_first`` is false.
+    """
     if drop_first:
         drop_database(db)
     _odoo(
@@ -120,6 +124,24 @@ def create_database(db, modules=("customer_tiering",), drop_first=True):
             "--without-demo=all",
             "--stop-after-init",
             f"--addons-path={addons_path()}",
+            "--log-level=warn",
+            f"--http-port={free_port()}",
+            "--max-cron-threads=0",
+        ]
+    )
+
+
+def install_modules(db, modules, extra_addons=()):
+    """Install ``modules`` (and their dependencies) into the existing ``db``, no demo data."""
+    _odoo(
+        [
+            "-d",
+            db,
+            "-i",
+            ",".join(modules),
+            "--without-demo=all",
+            "--stop-after-init",
+            f"--addons-path={addons_path(extra_addons)}",
             "--log-level=warn",
             f"--http-port={free_port()}",
             "--max-cron-threads=0",
@@ -144,10 +166,11 @@ def update_modules(db, modules=("customer_tiering",)):
     )
 
 
-def run_script(db, path_or_code, args=None):
+def run_script(db, path_or_code, args=None, extra_addons=()):
     """Run Python code (a file path or source text) inside Odoo on ``db``.
 
-    ``path_or_code`` is a ``Path``, a ``.py`` file name, or the code itself.
+    ``path_or_code`` is a ``Path``, a ``.py`` file name, or the code itself;
+    ``extra_addons`` are more addons folders (before this checkout's).
     Returns the value of the last ``BENCH_RESULT`` line it printed (None without
     one); raises OdooError if the script raised (odoo shell then exits non-zero).
     """
@@ -162,7 +185,7 @@ def run_script(db, path_or_code, args=None):
             "shell",
             "-d",
             db,
-            f"--addons-path={addons_path()}",
+            f"--addons-path={addons_path(extra_addons)}",
             "--no-http",
             "--log-level=warn",
         ],
@@ -195,6 +218,11 @@ def psql(db, sql):
 def database_exists(db):
     literal = "'" + db.replace("'", "''") + "'"
     return psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = {literal}").strip() == "1"
+
+
+def duplicate_database(source, target):
+    """Copy ``source`` to ``target`` (dropped first if it exists), filestore included."""
+    _odoo(["db", "duplicate", "--force", source, target])
 
 
 def drop_database(db):

@@ -1,6 +1,9 @@
 """Runs inside Odoo (odoo shell) for bench_receivables.py: a month-end snapshot
-against the OCA way (ORM search_read of open items and partials, bucketing in
-Python) and one raw SQL aggregate, on the same database and cut-off, in one run."""
+against one raw SQL aggregate and the ORM search_read way (a re-implementation of
+the approach of aged-balance reports such as OCA's: search_read of the open items
+and partials, bucketing in Python), on the same database and cut-off, in one run.
+
+The real OCA report is timed by oca_anchor.py, in a copy of the database."""
 
 import gc
 import io
@@ -106,10 +109,11 @@ LINE_FIELDS = [
 ]
 
 
-def oca_way(env, cutoff, edges):
-    """As OCA account_financial_report's open items / aged partner balance do it:
-    search_read of the open items, then the partials dated after the cut-off,
-    residuals adjusted and bucketed in Python."""
+def orm_search_read_way(env, cutoff, edges):
+    """The ORM way of an aged-balance report, leanest form (OCA's Aged Partner Balance
+    does the same reads with more Python around them): search_read of the open
+    items, then the partials dated after the cut-off, residuals adjusted and
+    bucketed in Python."""
     partials = env["account.partial.reconcile"].search_read(
         [("max_date", ">", cutoff)],
         ["debit_move_id", "credit_move_id", "amount", "max_date"],
@@ -201,7 +205,7 @@ def main(env, args):
     result["ours_runs_s"] = [round(r, 2) for r in runs]
     env.invalidate_all()
     _seconds, _value, result["ours_peak_mb"] = timed(lambda: ours(env, cutoff), trace=True)
-    # the whole Odoo process so far (registry included), before the OCA way runs
+    # the whole Odoo process so far (registry included), before the ORM way runs
     result["ours_process_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["customers"] = len(snapshot.line_ids)
     result["tie_out_ok"] = snapshot.tie_out_ok
@@ -221,30 +225,34 @@ def main(env, args):
     result["sql_s"] = sorted(sql_runs)[len(sql_runs) // 2]
     result["sql_total"] = round(sum(float(v or 0) for row in rows for v in row[1:]), 2)
 
-    if not args.get("skip_oca"):
+    if not args.get("skip_orm"):
         # Odoo's limit_memory_hard (2.5 GiB by default) also binds odoo shell; ours ran
-        # under it, the OCA way does not fit in it at this size: lift it for that run.
+        # under it, the ORM way does not fit in it at this size: lift it for that run.
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         result["memory_limit_mb"] = None if soft == resource.RLIM_INFINITY else soft / 2**20
         try:
             resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
         except (ValueError, OSError):
             pass
-        result["oca_memory_limit_lifted"] = resource.getrlimit(resource.RLIMIT_AS)[0] != soft
+        result["orm_memory_limit_lifted"] = resource.getrlimit(resource.RLIMIT_AS)[0] != soft
         env.invalidate_all()
-        seconds, (buckets, items, partials), _peak = timed(lambda: oca_way(env, cutoff, edges))
-        result["oca_s"] = seconds
-        if args.get("oca_memory"):
+        seconds, (buckets, items, partials), _peak = timed(
+            lambda: orm_search_read_way(env, cutoff, edges)
+        )
+        result["orm_s"] = seconds
+        if args.get("orm_memory"):
             env.invalidate_all()
-            result["oca_peak_mb"] = timed(lambda: oca_way(env, cutoff, edges), trace=True)[2]
-        result["oca_items"], result["oca_partials"] = items, partials
-        result["oca_total"] = round(sum(sum(v) for v in buckets.values()), 2)
+            result["orm_peak_mb"] = timed(
+                lambda: orm_search_read_way(env, cutoff, edges), trace=True
+            )[2]
+        result["orm_items"], result["orm_partials"] = items, partials
+        result["orm_total"] = round(sum(sum(v) for v in buckets.values()), 2)
         # per customer, to the cent
         ours_by_partner = {
             line.partner_id.id or False: [line[f"bucket_{i}"] for i in range(len(edges) + 2)]
             for line in snapshot.line_ids
         }
-        result["oca_customers_differing"] = sum(
+        result["orm_customers_differing"] = sum(
             1
             for pid, amounts in buckets.items()
             if any(

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark of this folder on one ledger database, side by side.
 
-    python3 tests/bench/run_all.py [--db bench_ledger_full]
+    python3 tests/bench/run_all.py [--db bench_ledger_full] [--skip-oca] [--only receivables,...]
 
 Make the database first with make_ledger.py (README.md here).  Each benchmark
 prints its own wall times and ratios; a benchmark script is any
@@ -23,7 +23,22 @@ import odoo_shell  # noqa: E402
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="bench_ledger_full")
+    parser.add_argument(
+        "--skip-oca",
+        action="store_true",
+        help="bench_receivables without the real OCA module and the ORM search_read way",
+    )
+    parser.add_argument(
+        "--anchor-repeat",
+        default="1",
+        help="bench_receivables: runs of each operation of the OCA anchor (median kept)",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated benchmarks to run, e.g. receivables,tiering (default: all)",
+    )
     args = parser.parse_args()
+    only = {f"bench_{name.strip()}" for name in (args.only or "").split(",") if name.strip()}
     if not odoo_shell.find_odoo():
         print("Benchmarks skipped: no `odoo` command on PATH and ODOO_BIN is not set.")
         return 0
@@ -32,8 +47,14 @@ def main():
         return 1
     rows = []
     for path in sorted(HERE.glob("bench_*.py")):
+        if only and path.stem not in only:
+            continue
         module = importlib.import_module(path.stem)
         sys.argv = [str(path), "--db", args.db]
+        if path.stem == "bench_receivables":
+            sys.argv += ["--anchor-repeat", args.anchor_repeat]
+            if args.skip_oca:
+                sys.argv.append("--skip-oca")
         print(f"== {path.name}")
         result = module.main()
         if hasattr(module, "summary"):
