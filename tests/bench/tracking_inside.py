@@ -303,6 +303,19 @@ def webhook_setup(env, shipments, secret):
     return {"refs": created.mapped("tracking_ref")}
 
 
+def in_process(env, bodies):
+    """Each body stored as the webhook stores it (parse, store, commit), in this
+    process: what an HTTP delivery costs without the server around it."""
+    carrier = env["logistics.carrier"].search([("code", "=", "bench-hook")])
+    seconds = []
+    for body in bodies:
+        started = time.perf_counter()
+        carrier._ingest_body(body.encode(), "webhook")
+        env.cr.commit()
+        seconds.append(time.perf_counter() - started)
+    return {"seconds": seconds}
+
+
 def webhook_cleanup(env):
     carriers = env["logistics.carrier"].search([("code", "like", "bench-%")])
     env["logistics.shipment"].search([("carrier_id", "in", carriers.ids)]).unlink()
@@ -324,6 +337,8 @@ if phase == "inside":
         ),
     }
     env.cr.rollback()  # noqa: F821
+elif phase == "in_process":
+    result = in_process(env, BENCH_ARGS["bodies"])  # noqa: F821
 elif phase == "webhook_setup":
     result = webhook_setup(env, BENCH_ARGS["shipments"], BENCH_ARGS["secret"])  # noqa: F821
 else:
