@@ -28,6 +28,8 @@ EVENT_COLUMNS = (
     ("retraction_reason", "varchar[]"),
 )
 RETRACTED = EVENT_COLUMNS.index(("retracted", "bool[]"))
+# what _insert_rows returns of each row, cached: storing events goes on with them
+RETURNED_FIELDS = ("shipment_id", "category_id", "retracted", "is_future")
 
 
 class LogisticsShipmentEvent(models.Model):
@@ -166,24 +168,57 @@ class LogisticsShipmentEvent(models.Model):
                   FROM unnest(%(typed)s) WITH ORDINALITY AS v(%(names)s, position)
                   JOIN logistics_shipment s ON s.id = v.shipment_id
                  ORDER BY v.position
-                    ON CONFLICT (shipment_id, identity) DO UPDATE
-                   SET retracted = TRUE,
-                       retraction_reason = EXCLUDED.retraction_reason,
-                       write_uid = EXCLUDED.write_uid,
-                       write_date = EXCLUDED.write_date
-                 WHERE EXCLUDED.retracted AND logistics_shipment_event.retracted IS NOT TRUE
-                RETURNING id, xmax = 0
+                    ON CONFLICT (shipment_id, identity) %(on_conflict)s
+                RETURNING id, xmax = 0, %(returned)s
                 """,
+                on_conflict=self._on_conflict(any(row[RETRACTED] for row in ordered)),
                 names=names,
                 values=values,
                 uid=self.env.uid,
                 typed=typed,
+                returned=SQL(", ").join(SQL.identifier(name) for name in RETURNED_FIELDS),
             )
         )
         self.invalidate_model()
-        new_ids = [event_id for event_id, inserted in result if inserted]
-        retracted_ids = [event_id for event_id, inserted in result if not inserted]
+        self._cache_returned(result)
+        new_ids = [row[0] for row in result if row[1]]
+        retracted_ids = [row[0] for row in result if not row[1]]
         return new_ids, retracted_ids
+
+    def _on_conflict(self, retractions):
+        """What the insert does with an identity already stored."""
+        if not retractions:
+            # DO UPDATE would lock every stored row it meets, even with nothing to do:
+            # a carrier sending a batch again would write a lock into each of them
+            return SQL("DO NOTHING")
+        return SQL(
+            """DO UPDATE
+                   SET retracted = TRUE,
+                       retraction_reason = EXCLUDED.retraction_reason,
+                       write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                 WHERE EXCLUDED.retracted AND logistics_shipment_event.retracted IS NOT TRUE"""
+        )
+
+    def _cache_returned(self, result):
+        """Cache what the insert returned, which the caller reads next.
+
+        Read back, a thousand new events would cost a query of all their columns.
+        """
+        events = self.browse([row[0] for row in result])
+        for index, name in enumerate(RETURNED_FIELDS, start=2):
+            self.env.cache.update(events, self._fields[name], [row[index] for row in result])
+
+    def _flagged(self, name):
+        """These events whose boolean field ``name`` is set.
+
+        Read as one column (``mapped``): ``filtered`` costs a field access per event.
+        """
+        return self.browse([id_ for id_, flag in zip(self._ids, self.mapped(name)) if flag])
+
+    def _counting(self):
+        """These events but the retracted ones and those dated in the future."""
+        return self - self._flagged("retracted") - self._flagged("is_future")
 
     @api.model
     def _release_due_future_events(self):
