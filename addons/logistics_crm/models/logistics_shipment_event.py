@@ -1,33 +1,35 @@
+import json
+
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
 from ..tracking import milestones
 from .logistics_status_category import MILESTONE_SELECTION
 
-# (column, SQL array type) in the order _insert_rows receives a row's values
+# (column, SQL type) in the order _insert_rows receives a row's values
 EVENT_COLUMNS = (
-    ("shipment_id", "int[]"),
-    ("identity", "varchar[]"),
-    ("event_time", "timestamp[]"),
-    ("tz_offset", "varchar[]"),
-    ("raw_code", "varchar[]"),
-    ("description", "varchar[]"),
-    ("location", "varchar[]"),
-    ("category_id", "int[]"),
-    ("milestone", "varchar[]"),
-    ("is_mapped", "bool[]"),
-    ("external_id", "varchar[]"),
-    ("source", "varchar[]"),
-    ("eta", "timestamp[]"),
-    ("epcis_type", "varchar[]"),
-    ("epcis_action", "varchar[]"),
-    ("details", "jsonb[]"),
-    ("sensor_readings", "jsonb[]"),
-    ("is_future", "bool[]"),
-    ("retracted", "bool[]"),
-    ("retraction_reason", "varchar[]"),
+    ("shipment_id", "int"),
+    ("identity", "varchar"),
+    ("event_time", "timestamp"),
+    ("tz_offset", "varchar"),
+    ("raw_code", "varchar"),
+    ("description", "varchar"),
+    ("location", "varchar"),
+    ("category_id", "int"),
+    ("milestone", "varchar"),
+    ("is_mapped", "bool"),
+    ("external_id", "varchar"),
+    ("source", "varchar"),
+    ("eta", "timestamp"),
+    ("epcis_type", "varchar"),
+    ("epcis_action", "varchar"),
+    ("details", "jsonb"),
+    ("sensor_readings", "jsonb"),
+    ("is_future", "bool"),
+    ("retracted", "bool"),
+    ("retraction_reason", "varchar"),
 )
-RETRACTED = EVENT_COLUMNS.index(("retracted", "bool[]"))
+RETRACTED = EVENT_COLUMNS.index(("retracted", "bool"))
 # what _insert_rows returns of each row, cached: storing events goes on with them
 RETURNED_FIELDS = ("shipment_id", "category_id", "retracted", "is_future")
 
@@ -138,11 +140,13 @@ class LogisticsShipmentEvent(models.Model):
     def _insert_rows(self, rows):
         """Insert event rows in one statement; returns ``(new ids, newly retracted ids)``.
 
-        Rows go in as one array per column (``unnest``), so a batch of a thousand
-        events is one short statement, sorted by shipment and identity so that two
-        concurrent deliveries take their row locks in the same order.  An existing
-        identity is skipped, unless the row is a retraction (an EPCIS error
-        declaration), which voids the stored event instead.
+        Rows go in as one JSON array (a parameter, read by ``jsonb_array_elements``),
+        so a batch of a thousand events is one short statement: as arrays of typed
+        values, psycopg2 would quote and PostgreSQL parse twenty thousand literals.
+        They are sorted by shipment and identity so that two concurrent deliveries
+        take their row locks in the same order.  An existing identity is skipped,
+        unless the row is a retraction (an EPCIS error declaration), which voids the
+        stored event instead.
         """
         self.env.flush_all()
         unique = {}
@@ -151,10 +155,11 @@ class LogisticsShipmentEvent(models.Model):
             if key not in unique or row[RETRACTED]:
                 unique[key] = row
         ordered = [unique[key] for key in sorted(unique)]
-        columns = list(zip(*ordered))
+        # JSON null, booleans and numbers, text for the rest (times in ISO format)
+        payload = json.dumps(ordered, default=str, ensure_ascii=False)
         typed = SQL(", ").join(
-            SQL("%s::%s", list(column), SQL(sql_type))
-            for column, (_name, sql_type) in zip(columns, EVENT_COLUMNS)
+            SQL("(r.value ->> %s)::%s AS %s", index, SQL(sql_type), SQL.identifier(name))
+            for index, (name, sql_type) in enumerate(EVENT_COLUMNS)
         )
         names = SQL(", ").join(SQL.identifier(name) for name, _type in EVENT_COLUMNS)
         values = SQL(", ").join(SQL.identifier("v", name) for name, _type in EVENT_COLUMNS)
@@ -165,7 +170,9 @@ class LogisticsShipmentEvent(models.Model):
                        (create_uid, create_date, write_uid, write_date, carrier_id, company_id, %(names)s)
                 SELECT %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC',
                        s.carrier_id, s.company_id, %(values)s
-                  FROM unnest(%(typed)s) WITH ORDINALITY AS v(%(names)s, position)
+                  FROM (SELECT %(typed)s, r.position
+                          FROM jsonb_array_elements(%(payload)s::jsonb) WITH ORDINALITY
+                               AS r(value, position)) AS v
                   JOIN logistics_shipment s ON s.id = v.shipment_id
                  ORDER BY v.position
                     ON CONFLICT (shipment_id, identity) %(on_conflict)s
@@ -176,6 +183,7 @@ class LogisticsShipmentEvent(models.Model):
                 values=values,
                 uid=self.env.uid,
                 typed=typed,
+                payload=payload,
                 returned=SQL(", ").join(SQL.identifier(name) for name in RETURNED_FIELDS),
             )
         )
