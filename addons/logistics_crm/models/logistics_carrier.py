@@ -364,9 +364,9 @@ class LogisticsCarrier(models.Model):
         new_ids, retracted_ids = Event._insert_rows(rows)
         new_events = Event.browse(new_ids)
         # a retraction whose event never came is kept, void, should the event follow
-        voids = new_events.filtered("retracted")
+        voids = new_events._flagged("retracted")
         counts["stored"] = counts["accepted"] = len(new_events) - len(voids)
-        counts["future"] = len(new_events.filtered("is_future"))
+        counts["future"] = len(new_events._flagged("is_future"))
         counts["retracted"] = len(retracted_ids) + len(voids)
         counts["duplicates"] = len(rows) - len(new_ids) - len(retracted_ids)
         touched = new_events | Event.browse(retracted_ids)

@@ -15,6 +15,19 @@ from .logistics_status_category import MILESTONE_SELECTION
 
 # A shipment counts as picked up at its first event at or past pickup.
 MOVING = ("picked_up", "in_transit", "customs", "out_for_delivery", "delivered")
+# what _refresh_from_events writes on a shipment from its events
+TRACKING_FIELDS = (
+    "milestone",
+    "actual_pickup",
+    "actual_delivery",
+    "had_exception",
+    "last_event_time",
+    "last_event_description",
+    "eta",
+    "on_time",
+    "transit_days",
+    "health",
+)
 
 
 class LogisticsShipment(models.Model):
@@ -271,7 +284,37 @@ class LogisticsShipment(models.Model):
             return
         self.env.flush_all()
         self._lock_for_tracking()
-        rows = self.env.execute_query(
+        rows = self._tracking_aggregates()
+        # the lock may have waited for another delivery: read what it wrote, in one query
+        self.invalidate_recordset()
+        self.fetch(["planned_delivery", "notify_pending", *TRACKING_FIELDS])
+        now = fields.Datetime.now()
+        updates = {}
+        for row in rows:
+            shipment = self.browse(row[0])
+            values = shipment._tracking_values(row[1:], now)
+            if any(shipment[name] != value for name, value in values.items()):
+                updates[shipment] = values
+        changed = {
+            shipment: values["milestone"]
+            for shipment, values in updates.items()
+            if values["milestone"] != shipment.milestone
+        }
+        for shipment, values in updates.items():
+            # a milestone worth telling waits for the notification job (_notify_milestones)
+            values["notify_pending"] = shipment.notify_pending or changed.get(shipment) in NOTIFY
+        self._write_tracking(updates)
+        if changed:
+            self._notify_milestones(changed)
+        if new_events is not None:
+            counting = new_events._counting()
+            if counting:
+                # claims are opened as the system, whoever brought the events
+                self.sudo()._on_new_events(counting)
+
+    def _tracking_aggregates(self):
+        """Per shipment: milestone, pickup, delivery, exception, last time, text, ETA."""
+        return self.env.execute_query(
             SQL(
                 """
                 SELECT s.id,
@@ -301,43 +344,75 @@ class LogisticsShipment(models.Model):
                 ids=self.ids,
             )
         )
-        # the lock may have waited for another delivery: read what it wrote
-        self.invalidate_recordset()
-        now = fields.Datetime.now()
-        changed = {}
-        for sid, milestone, pickup, delivery, exception, last_time, last_text, eta in rows:
-            shipment = self.browse(sid)
-            milestone = milestone or "booked"
-            values = {
-                "milestone": milestone,
-                "actual_pickup": pickup or False,
-                "actual_delivery": (milestone == "delivered" and delivery) or False,
-                "had_exception": bool(exception),
-                "last_event_time": last_time or False,
-                "last_event_description": last_text or False,
-                "eta": eta or False,
-            }
-            delivered = values["actual_delivery"]
-            planned = shipment.planned_delivery
-            values["on_time"] = bool(is_on_time(planned, delivered))
-            values["transit_days"] = (
+
+    def _tracking_values(self, aggregates, now):
+        """The tracking fields of this shipment from its row of ``_tracking_aggregates``."""
+        milestone, pickup, delivery, exception, last_time, last_text, eta = aggregates
+        milestone = milestone or "booked"
+        delivered = (milestone == "delivered" and delivery) or False
+        planned = self.planned_delivery
+        return {
+            "milestone": milestone,
+            "actual_pickup": pickup or False,
+            "actual_delivery": delivered,
+            "had_exception": bool(exception),
+            "last_event_time": last_time or False,
+            "last_event_description": last_text or False,
+            "eta": eta or False,
+            "on_time": bool(is_on_time(planned, delivered)),
+            "transit_days": (
                 round((delivered - pickup).total_seconds() / 86400.0, 2)
                 if delivered and pickup
                 else 0.0
+            ),
+            "health": shipment_health(milestone, planned, eta, delivered or None, now),
+        }
+
+    def _write_tracking(self, updates):
+        """Write ``{shipment: values}`` (the same fields for all) in one UPDATE.
+
+        A write per shipment costs a query and its mail bookkeeping, and a batch of
+        deliveries moves hundreds of shipments.  As the ORM's write would, it checks
+        the caller's rights and logs tracked fields (the milestone) on the chatter.
+        """
+        if not updates:
+            return
+        shipments = self.browse([shipment.id for shipment in updates])
+        names = list(next(iter(updates.values())))
+        shipments.check_access("write")
+        context = self.env.context
+        if not context.get("tracking_disable") and not context.get("mail_notrack"):
+            shipments._track_prepare(names)
+        columns = [SQL("%s::int[]", shipments.ids)]
+        for name in names:
+            field = self._fields[name]
+            column = [
+                field.convert_to_column(values[name], shipment)
+                for shipment, values in updates.items()
+            ]
+            columns.append(SQL("%s::%s[]", column, SQL(field.column_type[1])))
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE logistics_shipment s
+                   SET %(assignments)s,
+                       write_uid = %(uid)s,
+                       write_date = now() AT TIME ZONE 'UTC'
+                  FROM unnest(%(columns)s) AS v(id, %(names)s)
+                 WHERE s.id = v.id
+                """,
+                assignments=SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), SQL.identifier("v", name))
+                    for name in names
+                ),
+                uid=self.env.uid,
+                columns=SQL(", ").join(columns),
+                names=SQL(", ").join(SQL.identifier(name) for name in names),
             )
-            values["health"] = shipment_health(milestone, planned, eta, delivered or None, now)
-            current = {name: shipment[name] for name in values}
-            if current != values:
-                if milestone != shipment.milestone:
-                    changed[shipment] = milestone
-                shipment.write(values)
-        if changed:
-            self._notify_milestones(changed)
-        if new_events is not None:
-            counting = new_events.filtered(lambda e: not e.retracted and not e.is_future)
-            if counting:
-                # claims are opened as the system, whoever brought the events
-                self.sudo()._on_new_events(counting)
+        )
+        # the ORM did not see this write: forget what it holds and recompute dependents
+        shipments.invalidate_recordset([*names, "write_uid", "write_date"], flush=False)
+        shipments.modified(names)
 
     def _on_new_events(self, events):
         """Extension hook, called with the newly stored events of these shipments."""
@@ -351,12 +426,9 @@ class LogisticsShipment(models.Model):
         carrier's webhook is answered without waiting for it.
         """
         exception_type = self.env.ref("mail.mail_activity_data_todo")
-        queued = self.browse()
-        for shipment, milestone in changed.items():
-            if milestone not in NOTIFY:
-                continue
-            queued |= shipment
-            if milestone == "exception":
+        queued = [shipment for shipment, milestone in changed.items() if milestone in NOTIFY]
+        for shipment in queued:
+            if changed[shipment] == "exception":
                 shipment.activity_schedule(
                     activity_type_id=exception_type.id,
                     summary=self.env._("Shipment exception: call the customer"),
@@ -364,7 +436,7 @@ class LogisticsShipment(models.Model):
                     user_id=(shipment.user_id or shipment.carrier_id._logistics_manager()).id,
                 )
         if queued:
-            queued.notify_pending = True
+            # their notify_pending was set with their milestone (_refresh_from_events)
             self.env.ref("logistics_crm.ir_cron_send_milestone_notifications")._trigger()
 
     @api.model

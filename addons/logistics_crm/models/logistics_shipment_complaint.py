@@ -37,8 +37,10 @@ class LogisticsShipment(models.Model):
 
     def _on_new_events(self, events):
         result = super()._on_new_events(events)
-        claim_events = events.filtered(lambda event: event.category_id.opens_claim)
-        if claim_events:
+        # most batches bring no claim-worthy category: look at the events only then
+        claim_categories = events.category_id.filtered("opens_claim")
+        if claim_categories:
+            claim_events = events.filtered(lambda event: event.category_id in claim_categories)
             self._open_draft_claims(claim_events)
         return result
 

@@ -1,33 +1,37 @@
+import json
+
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
 from ..tracking import milestones
 from .logistics_status_category import MILESTONE_SELECTION
 
-# (column, SQL array type) in the order _insert_rows receives a row's values
+# (column, SQL type) in the order _insert_rows receives a row's values
 EVENT_COLUMNS = (
-    ("shipment_id", "int[]"),
-    ("identity", "varchar[]"),
-    ("event_time", "timestamp[]"),
-    ("tz_offset", "varchar[]"),
-    ("raw_code", "varchar[]"),
-    ("description", "varchar[]"),
-    ("location", "varchar[]"),
-    ("category_id", "int[]"),
-    ("milestone", "varchar[]"),
-    ("is_mapped", "bool[]"),
-    ("external_id", "varchar[]"),
-    ("source", "varchar[]"),
-    ("eta", "timestamp[]"),
-    ("epcis_type", "varchar[]"),
-    ("epcis_action", "varchar[]"),
-    ("details", "jsonb[]"),
-    ("sensor_readings", "jsonb[]"),
-    ("is_future", "bool[]"),
-    ("retracted", "bool[]"),
-    ("retraction_reason", "varchar[]"),
+    ("shipment_id", "int"),
+    ("identity", "varchar"),
+    ("event_time", "timestamp"),
+    ("tz_offset", "varchar"),
+    ("raw_code", "varchar"),
+    ("description", "varchar"),
+    ("location", "varchar"),
+    ("category_id", "int"),
+    ("milestone", "varchar"),
+    ("is_mapped", "bool"),
+    ("external_id", "varchar"),
+    ("source", "varchar"),
+    ("eta", "timestamp"),
+    ("epcis_type", "varchar"),
+    ("epcis_action", "varchar"),
+    ("details", "jsonb"),
+    ("sensor_readings", "jsonb"),
+    ("is_future", "bool"),
+    ("retracted", "bool"),
+    ("retraction_reason", "varchar"),
 )
-RETRACTED = EVENT_COLUMNS.index(("retracted", "bool[]"))
+RETRACTED = EVENT_COLUMNS.index(("retracted", "bool"))
+# what _insert_rows returns of each row, cached: storing events goes on with them
+RETURNED_FIELDS = ("shipment_id", "category_id", "retracted", "is_future")
 
 
 class LogisticsShipmentEvent(models.Model):
@@ -136,11 +140,13 @@ class LogisticsShipmentEvent(models.Model):
     def _insert_rows(self, rows):
         """Insert event rows in one statement; returns ``(new ids, newly retracted ids)``.
 
-        Rows go in as one array per column (``unnest``), so a batch of a thousand
-        events is one short statement, sorted by shipment and identity so that two
-        concurrent deliveries take their row locks in the same order.  An existing
-        identity is skipped, unless the row is a retraction (an EPCIS error
-        declaration), which voids the stored event instead.
+        Rows go in as one JSON array (a parameter, read by ``jsonb_array_elements``),
+        so a batch of a thousand events is one short statement: as arrays of typed
+        values, psycopg2 would quote and PostgreSQL parse twenty thousand literals.
+        They are sorted by shipment and identity so that two concurrent deliveries
+        take their row locks in the same order.  An existing identity is skipped,
+        unless the row is a retraction (an EPCIS error declaration), which voids the
+        stored event instead.
         """
         self.env.flush_all()
         unique = {}
@@ -149,10 +155,11 @@ class LogisticsShipmentEvent(models.Model):
             if key not in unique or row[RETRACTED]:
                 unique[key] = row
         ordered = [unique[key] for key in sorted(unique)]
-        columns = list(zip(*ordered))
+        # JSON null, booleans and numbers, text for the rest (times in ISO format)
+        payload = json.dumps(ordered, default=str, ensure_ascii=False)
         typed = SQL(", ").join(
-            SQL("%s::%s", list(column), SQL(sql_type))
-            for column, (_name, sql_type) in zip(columns, EVENT_COLUMNS)
+            SQL("(r.value ->> %s)::%s AS %s", index, SQL(sql_type), SQL.identifier(name))
+            for index, (name, sql_type) in enumerate(EVENT_COLUMNS)
         )
         names = SQL(", ").join(SQL.identifier(name) for name, _type in EVENT_COLUMNS)
         values = SQL(", ").join(SQL.identifier("v", name) for name, _type in EVENT_COLUMNS)
@@ -163,27 +170,63 @@ class LogisticsShipmentEvent(models.Model):
                        (create_uid, create_date, write_uid, write_date, carrier_id, company_id, %(names)s)
                 SELECT %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC',
                        s.carrier_id, s.company_id, %(values)s
-                  FROM unnest(%(typed)s) WITH ORDINALITY AS v(%(names)s, position)
+                  FROM (SELECT %(typed)s, r.position
+                          FROM jsonb_array_elements(%(payload)s::jsonb) WITH ORDINALITY
+                               AS r(value, position)) AS v
                   JOIN logistics_shipment s ON s.id = v.shipment_id
                  ORDER BY v.position
-                    ON CONFLICT (shipment_id, identity) DO UPDATE
-                   SET retracted = TRUE,
-                       retraction_reason = EXCLUDED.retraction_reason,
-                       write_uid = EXCLUDED.write_uid,
-                       write_date = EXCLUDED.write_date
-                 WHERE EXCLUDED.retracted AND logistics_shipment_event.retracted IS NOT TRUE
-                RETURNING id, xmax = 0
+                    ON CONFLICT (shipment_id, identity) %(on_conflict)s
+                RETURNING id, xmax = 0, %(returned)s
                 """,
+                on_conflict=self._on_conflict(any(row[RETRACTED] for row in ordered)),
                 names=names,
                 values=values,
                 uid=self.env.uid,
                 typed=typed,
+                payload=payload,
+                returned=SQL(", ").join(SQL.identifier(name) for name in RETURNED_FIELDS),
             )
         )
         self.invalidate_model()
-        new_ids = [event_id for event_id, inserted in result if inserted]
-        retracted_ids = [event_id for event_id, inserted in result if not inserted]
+        self._cache_returned(result)
+        new_ids = [row[0] for row in result if row[1]]
+        retracted_ids = [row[0] for row in result if not row[1]]
         return new_ids, retracted_ids
+
+    def _on_conflict(self, retractions):
+        """What the insert does with an identity already stored."""
+        if not retractions:
+            # DO UPDATE would lock every stored row it meets, even with nothing to do:
+            # a carrier sending a batch again would write a lock into each of them
+            return SQL("DO NOTHING")
+        return SQL(
+            """DO UPDATE
+                   SET retracted = TRUE,
+                       retraction_reason = EXCLUDED.retraction_reason,
+                       write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                 WHERE EXCLUDED.retracted AND logistics_shipment_event.retracted IS NOT TRUE"""
+        )
+
+    def _cache_returned(self, result):
+        """Cache what the insert returned, which the caller reads next.
+
+        Read back, a thousand new events would cost a query of all their columns.
+        """
+        events = self.browse([row[0] for row in result])
+        for index, name in enumerate(RETURNED_FIELDS, start=2):
+            self.env.cache.update(events, self._fields[name], [row[index] for row in result])
+
+    def _flagged(self, name):
+        """These events whose boolean field ``name`` is set.
+
+        Read as one column (``mapped``): ``filtered`` costs a field access per event.
+        """
+        return self.browse([id_ for id_, flag in zip(self._ids, self.mapped(name)) if flag])
+
+    def _counting(self):
+        """These events but the retracted ones and those dated in the future."""
+        return self - self._flagged("retracted") - self._flagged("is_future")
 
     @api.model
     def _release_due_future_events(self):
