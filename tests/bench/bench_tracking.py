@@ -179,6 +179,12 @@ def main():
             f"in {p['seconds']:.3f} s = {p['per_second']:,.0f} events/s "
             f"(target 20,000: {p['per_second'] / 20000:.1f}x); bare parser alone "
             f"{p['floor_seconds']:.3f} s, ours/bare {p['seconds'] / p['floor_seconds']:.1f}x"
+            + (
+                f"; parse and visit every element once {p['walk_seconds']:.3f} s = "
+                f"{p['walk_seconds'] / p['floor_seconds']:.1f}x bare"
+                if p.get("walk_seconds")
+                else ""
+            )
         )
     s = r["store"]
     ours_rate = s["events"] / s["ours_seconds"]
