@@ -86,6 +86,38 @@ def main(argv=None):
     if not odoo_shell.find_odoo():
         print("make_ledger: no `odoo` command on PATH and ODOO_BIN is not set", file=sys.stderr)
         return 2
+    result = build(args)
+    if result is None:
+        print("make_ledger: the generator printed no result", file=sys.stderr)
+        return 2
+    timings = result.pop("timings")
+    problems = result["problems"]
+    if args.json:
+        print(json.dumps({"db": args.db, **result, "timings": timings}, indent=2))
+    else:
+        print("Counts:")
+        for key, value in result["counts"].items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items())
+            print(f"  {key}: {value}")
+        print("Seconds: " + ", ".join(f"{key} {value}" for key, value in timings.items()))
+        if problems:
+            print(f"Verification FAILED ({len(problems)} problem(s)):")
+            for problem in problems:
+                print(f"  - {problem}")
+        else:
+            print("Verification OK: SQL consistency checks and ORM cross-check found no problem")
+        print(f"Database: {args.db}" + (" (dropped)" if args.drop else ""))
+    return 1 if problems else 0
+
+
+def build(args):
+    """Create (or reuse), generate, verify, VACUUM ANALYZE and drop if asked, as ``args`` say.
+
+    Returns the generator's result (``counts``, ``generate_seconds``,
+    ``verify_seconds``, ``problems``) with ``timings``, or None when it printed none.
+    ``args``: the namespace of :func:`parse_args` (``parse_args([...])`` makes one).
+    """
     timings = {}
     started = time.monotonic()
     if args.keep and odoo_shell.database_exists(args.db):
@@ -112,8 +144,7 @@ def main(argv=None):
     }
     result = odoo_shell.run_script(args.db, SCRIPT, {"generate": generate_args})
     if result is None:
-        print("make_ledger: the generator printed no result", file=sys.stderr)
-        return 2
+        return None
     timings["shell_total"] = round(time.monotonic() - step, 1)
     timings["generate"] = result["generate_seconds"]
     timings["verify"] = result["verify_seconds"]
@@ -128,25 +159,7 @@ def main(argv=None):
 
     if args.drop:
         odoo_shell.drop_database(args.db)
-
-    problems = result["problems"]
-    if args.json:
-        print(json.dumps({"db": args.db, **result, "timings": timings}, indent=2))
-    else:
-        print("Counts:")
-        for key, value in result["counts"].items():
-            if isinstance(value, dict):
-                value = ", ".join(f"{k} {v}" for k, v in value.items())
-            print(f"  {key}: {value}")
-        print("Seconds: " + ", ".join(f"{key} {value}" for key, value in timings.items()))
-        if problems:
-            print(f"Verification FAILED ({len(problems)} problem(s)):")
-            for problem in problems:
-                print(f"  - {problem}")
-        else:
-            print("Verification OK: SQL consistency checks and ORM cross-check found no problem")
-        print(f"Database: {args.db}" + (" (dropped)" if args.drop else ""))
-    return 1 if problems else 0
+    return {**result, "timings": timings}
 
 
 if __name__ == "__main__":

@@ -179,10 +179,39 @@ def bare_xlsx(records, count):
     return len(output.getvalue())
 
 
+def one_operation(env, args, cutoff, edges):
+    """For bench_growth.py: only ``args["operation"]`` (``snapshot`` or ``sql``) in this
+    process, ``repeat`` runs (median time), with the process's peak RSS before and after
+    it (``ru_maxrss``, KB): the peak after is the operation's own, the one before is
+    the loaded registry."""
+    operation = {"snapshot": lambda: ours(env, cutoff), "sql": lambda: raw_sql(env, cutoff, edges)}[
+        args["operation"]
+    ]
+    result = {"cutoff": cutoff.isoformat(), "operation": args["operation"]}
+    result["receivable_lines"] = env.execute_query(
+        SQL("SELECT COUNT(*) FROM account_move_line l WHERE %s", SQL(RECEIVABLE))
+    )[0][0]
+    env.invalidate_all()
+    gc.collect()
+    result["rss_before_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    runs = []
+    for _run in range(max(1, args.get("repeat", 1))):
+        env.invalidate_all()
+        seconds, _value, _peak = timed(operation)
+        runs.append(seconds)
+    result["rss_peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["seconds"] = sorted(runs)[len(runs) // 2]
+    result["runs_s"] = [round(r, 3) for r in runs]
+    env.cr.rollback()
+    return result
+
+
 def main(env, args):
     env = env(context=dict(env.context, tracking_disable=True))
     edges = aging.DEFAULT_EDGES
     cutoff = cutoff_of(env, args.get("months_back", 6))
+    if args.get("operation"):
+        return one_operation(env, args, cutoff, edges)
     result = {"cutoff": cutoff.isoformat()}
     result["receivable_lines"] = env.execute_query(
         SQL("SELECT COUNT(*) FROM account_move_line l WHERE %s", SQL(RECEIVABLE))
