@@ -18,7 +18,13 @@ SNAPSHOT_STATES = [("draft", "Draft"), ("computed", "Computed"), ("closed", "Clo
 AGING_BASES = [("due", "Due Date"), ("invoice", "Invoice Date")]
 # What a closed snapshot still lets through (chatter bookkeeping, the tie-out check).
 CLOSED_WRITABLE = frozenset(
-    {"message_main_attachment_id", "ledger_balance", "tie_out_difference", "tie_out_ok"}
+    {
+        "message_main_attachment_id",
+        "ledger_balance",
+        "ledger_by_account",
+        "tie_out_difference",
+        "tie_out_ok",
+    }
 )
 
 
@@ -99,6 +105,12 @@ class ReceivableSnapshot(models.Model):
         string="Ledger Receivable Balance",
         readonly=True,
         help="Balance of all receivable accounts in the general ledger at the cut-off.",
+    )
+    ledger_by_account = fields.Json(
+        string="Ledger Balance by Account",
+        readonly=True,
+        copy=False,
+        help="{receivable account id: balance} at the cut-off, read with the ledger balance.",
     )
     tie_out_difference = fields.Monetary(string="Difference to Ledger", readonly=True)
     tie_out_ok = fields.Boolean(string="Ties to Ledger", readonly=True)
@@ -246,10 +258,16 @@ class ReceivableSnapshot(models.Model):
         """Compare the stored lines with the ledger as it is now (backdated entries show)."""
         self._check_credit_controller()
         for snapshot in self:
-            ledger = snapshot._ledger_balance()
+            by_account = snapshot._ledger_balances()
+            ledger = sum(by_account.values())
             difference, ties = receivables.tie_out(snapshot.total_closing, ledger)
             snapshot.write(
-                {"ledger_balance": ledger, "tie_out_difference": difference, "tie_out_ok": ties}
+                {
+                    "ledger_balance": ledger,
+                    "ledger_by_account": by_account,
+                    "tie_out_difference": difference,
+                    "tie_out_ok": ties,
+                }
             )
         return True
 
@@ -332,7 +350,8 @@ class ReceivableSnapshot(models.Model):
         self._insert_lines(edges, previous)
         digits = self.currency_id.decimal_places
         total = self._line_totals()
-        ledger = self._ledger_balance()
+        by_account = self._ledger_balances()
+        ledger = sum(by_account.values())
         difference, ties = receivables.tie_out(total["closing_balance"], ledger, digits)
         self.write(
             {
@@ -346,6 +365,7 @@ class ReceivableSnapshot(models.Model):
                 "total_overdue": total["overdue_amount"],
                 "total_buckets": sum(total["buckets"]),
                 "ledger_balance": ledger,
+                "ledger_by_account": by_account,
                 "tie_out_difference": difference,
                 "tie_out_ok": ties,
             }
@@ -529,30 +549,33 @@ class ReceivableSnapshot(models.Model):
 
     def _ledger_balance(self):
         """The general ledger's receivable balance at the cut-off."""
-        self.ensure_one()
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT COALESCE(SUM(l.balance), 0) FROM account_move_line l WHERE %s",
-                self._receivable_line_filter(),
-            )
-        )
-        return float(rows[0][0])
+        return sum(self._ledger_balances().values())
 
-    def _ledger_balance_by_account(self):
-        """[(account code, account name, balance)] of the receivable accounts at the cut-off."""
+    def _ledger_balances(self):
+        """{receivable account id (text, as JSON keys are): balance} at the cut-off,
+        straight from the general ledger, in one query."""
         self.ensure_one()
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """SELECT l.account_id, SUM(l.balance) FROM account_move_line l
-                    WHERE %s GROUP BY l.account_id""",
+                    WHERE %s GROUP BY l.account_id ORDER BY l.account_id""",
                 self._receivable_line_filter(),
             )
         )
-        accounts = self.env["account.account"].browse([row[0] for row in rows])
+        return {str(account_id): float(balance) for account_id, balance in rows}
+
+    def _ledger_balance_by_account(self):
+        """[(account code, account name, balance)] of the receivable accounts at the
+        cut-off: as read when the snapshot was computed (the ledger is not scanned
+        again for the workbook), else from the ledger now."""
+        self.ensure_one()
+        by_account = self.ledger_by_account
+        if not isinstance(by_account, dict):  # computed before the balances were kept
+            by_account = self._ledger_balances()
+        accounts = self.env["account.account"].browse([int(key) for key in by_account])
         result = []
-        for account, (_aid, balance) in zip(accounts.with_company(self.company_id), rows):
+        for account, balance in zip(accounts.with_company(self.company_id), by_account.values()):
             result.append((account.code or "", account.name, float(balance)))
         return sorted(result)
 

@@ -379,12 +379,28 @@ class TestReceivableSnapshotRules(ReceivableCommon):
         snapshot.action_check_tie_out()
         self.assertTrue(snapshot.tie_out_ok)
 
+    def _tie_out_sheet(self, snapshot):
+        snapshot.action_export_xlsx()
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "receivable.snapshot"), ("res_id", "=", snapshot.id)],
+            order="id desc",
+            limit=1,
+        )
+        book = openpyxl.load_workbook(io.BytesIO(attachment.raw), read_only=True)
+        return {row[0]: row[1] for row in book["Tie-out"].iter_rows(values_only=True) if row}
+
     def test_backdated_entry_shows_in_tie_out(self):
         snapshot = self._snapshot()
+        computed = snapshot.ledger_balance
         self._invoice(self.alpha, date(2024, 6, 1), 50.0)
+        # the workbook shows the ledger as the snapshot read it (no second scan)
+        self.assertAlmostEqual(self._tie_out_sheet(snapshot)["Ledger receivable balance"], computed)
         snapshot.action_check_tie_out()
         self.assertFalse(snapshot.tie_out_ok)
         self.assertAlmostEqual(snapshot.tie_out_difference, -50.0)
+        self.assertAlmostEqual(
+            self._tie_out_sheet(snapshot)["Ledger receivable balance"], computed + 50.0
+        )
 
     def test_bad_bucket_edges_refused(self):
         with self.assertRaises(ValidationError):
@@ -445,6 +461,9 @@ class TestReceivableSnapshotRules(ReceivableCommon):
         )
         self.assertIn("Subtotals by Tier", [row[0] for row in rows])
         balances = list(book["Balances"].iter_rows(values_only=True))
+        # the title block in row order (a constant-memory sheet drops a cell written late)
+        self.assertEqual(balances[2][2:4], ("Period Start", "2024-06-01"))
+        self.assertEqual(balances[3][:2], ("Currency", snapshot.currency_id.name))
         total = next(row for row in balances if row[0] == "Total")
         self.assertEqual(
             total[1:5],

@@ -251,7 +251,7 @@ def _interchange(document, segments):
             elif tag in ("UNH", "UNE", "UNZ"):
                 raise PayloadError(f"message {message.reference[:14]!r} has no UNT trailer")
             else:
-                message.read(tag, segment)
+                message.take(tag, segment)
         elif tag == "UNH":
             messages += 1
             message = _Message(document, segment, messages)
@@ -304,7 +304,7 @@ class _Message:
         self.statuses = []  # of the current consignment, not yet events
         self.seen = 0  # statuses of the message so far
 
-    def read(self, tag, segment):  # pylint: disable=method-required-super
+    def take(self, tag, segment):
         self.segments += 1
         if tag == "CNI":
             self._collect()
