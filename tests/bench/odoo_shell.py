@@ -115,20 +115,7 @@ def create_database(db, modules=("customer_tiering",), drop_first=True):
     """
     if drop_first:
         drop_database(db)
-    _odoo(
-        [
-            "-d",
-            db,
-            "-i",
-            ",".join(modules),
-            "--without-demo=all",
-            "--stop-after-init",
-            f"--addons-path={addons_path()}",
-            "--log-level=warn",
-            f"--http-port={free_port()}",
-            "--max-cron-threads=0",
-        ]
-    )
+    install_modules(db, modules)
 
 
 def install_modules(db, modules, extra_addons=()):

@@ -325,6 +325,7 @@ class CustomerTieringNightly(models.AbstractModel):
         # what mail.activity stores as the record name; the stored complete name
         # is the display name of a customer, and costs no computation
         names = {partner.id: partner.complete_name or partner.display_name for partner in partners}
+        # assignees' zones and partners, which the user who started the run may not read
         users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
         zones = {user.id: user.tz or None for user in users}  # JSON null, not false
         self.env["mail.activity"].flush_model()

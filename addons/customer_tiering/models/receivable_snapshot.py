@@ -18,13 +18,8 @@ SNAPSHOT_STATES = [("draft", "Draft"), ("computed", "Computed"), ("closed", "Clo
 AGING_BASES = [("due", "Due Date"), ("invoice", "Invoice Date")]
 # What a closed snapshot still lets through (chatter bookkeeping, the tie-out check).
 CLOSED_WRITABLE = frozenset(
-    {
-        "message_main_attachment_id",
-        "ledger_balance",
-        "ledger_by_account",
-        "tie_out_difference",
-        "tie_out_ok",
-    }
+    {"message_main_attachment_id", "ledger_balance", "ledger_by_account"}
+    | {"tie_out_difference", "tie_out_ok"}
 )
 
 
@@ -258,17 +253,7 @@ class ReceivableSnapshot(models.Model):
         """Compare the stored lines with the ledger as it is now (backdated entries show)."""
         self._check_credit_controller()
         for snapshot in self:
-            by_account = snapshot._ledger_balances()
-            ledger = sum(by_account.values())
-            difference, ties = receivables.tie_out(snapshot.total_closing, ledger)
-            snapshot.write(
-                {
-                    "ledger_balance": ledger,
-                    "ledger_by_account": by_account,
-                    "tie_out_difference": difference,
-                    "tie_out_ok": ties,
-                }
-            )
+            snapshot.write(snapshot._tie_out(snapshot.total_closing))
         return True
 
     def action_open_lines(self):
@@ -348,11 +333,8 @@ class ReceivableSnapshot(models.Model):
             SQL("DELETE FROM receivable_snapshot_line WHERE snapshot_id = %s", self.id)
         )
         self._insert_lines(edges, previous)
-        digits = self.currency_id.decimal_places
         total = self._line_totals()
-        by_account = self._ledger_balances()
-        ledger = sum(by_account.values())
-        difference, ties = receivables.tie_out(total["closing_balance"], ledger, digits)
+        tie_out = self._tie_out(total["closing_balance"])
         self.write(
             {
                 "state": "computed",
@@ -364,18 +346,15 @@ class ReceivableSnapshot(models.Model):
                 "total_closing": total["closing_balance"],
                 "total_overdue": total["overdue_amount"],
                 "total_buckets": sum(total["buckets"]),
-                "ledger_balance": ledger,
-                "ledger_by_account": by_account,
-                "tie_out_difference": difference,
-                "tie_out_ok": ties,
+                **tie_out,
             }
         )
-        if not ties:
+        if not tie_out["tie_out_ok"]:
             _logger.info(
                 "Receivable snapshot %s does not tie out: lines %s, ledger %s.",
                 self.id,
                 total["closing_balance"],
-                ledger,
+                tie_out["ledger_balance"],
             )
         return total
 
@@ -547,9 +526,17 @@ class ReceivableSnapshot(models.Model):
         total["buckets"] = [float(value) for value in row[len(keys) :]]
         return total
 
-    def _ledger_balance(self):
-        """The general ledger's receivable balance at the cut-off."""
-        return sum(self._ledger_balances().values())
+    def _tie_out(self, closing):
+        """The tie-out fields: the ledger as it is now against ``closing``, the lines' total."""
+        by_account = self._ledger_balances()
+        ledger = sum(by_account.values())
+        difference, ties = receivables.tie_out(closing, ledger, self.currency_id.decimal_places)
+        return {
+            "ledger_balance": ledger,
+            "ledger_by_account": by_account,
+            "tie_out_difference": difference,
+            "tie_out_ok": ties,
+        }
 
     def _ledger_balances(self):
         """{receivable account id (text, as JSON keys are): balance} at the cut-off,
