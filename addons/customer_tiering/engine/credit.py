@@ -111,11 +111,18 @@ def days_sales_outstanding(facts):
 
 def factor_values(facts):
     """Each factor at 0..1 (None when unknown)."""
-    index = paydex(facts.avg_days_beyond_terms)
-    dso = days_sales_outstanding(facts)
+    return _factor_values(
+        facts,
+        paydex(facts.avg_days_beyond_terms),
+        days_sales_outstanding(facts),
+        overdue_level(facts),
+    )
+
+
+def _factor_values(facts, index, dso, level):
     values = {
         "paydex": None if index is None else index / 100.0,
-        "overdue": overdue_level(facts) if facts.open_amount > 0 or index is not None else None,
+        "overdue": level if facts.open_amount > 0 or index is not None else None,
         "dso": None if dso is None else max(0.0, min(1.0, 1.0 - (dso - 30.0) / 90.0)),
         # no invoice in the window says nothing about how regularly one buys
         "regularity": (
@@ -135,7 +142,11 @@ def factor_values(facts):
 
 def score(facts, weights, floors=None):
     floors = floors or DEFAULT_GRADE_FLOORS
-    values = factor_values(facts)
+    # each input computed once: the grading asks this for every customer every night
+    index = paydex(facts.avg_days_beyond_terms)
+    dso = days_sales_outstanding(facts)
+    level = overdue_level(facts)
+    values = _factor_values(facts, index, dso, level)
     known = {k: v for k, v in values.items() if v is not None and weights.get(k, 0) > 0}
     total = sum(weights[k] for k in known)
     if not total:
@@ -148,9 +159,9 @@ def score(facts, weights, floors=None):
         points = round(sum(p for _v, p in breakdown.values() if p is not None), 2)
     return CreditResult(
         facts.partner_id,
-        paydex(facts.avg_days_beyond_terms),
-        days_sales_outstanding(facts),
-        round(1.0 - overdue_level(facts), 4) if facts.open_amount > 0 else 0.0,
+        index,
+        dso,
+        round(1.0 - level, 4) if facts.open_amount > 0 else 0.0,
         min(points, 100.0),
         grade_for(points, floors),
         breakdown,

@@ -104,6 +104,8 @@ class CustomerTieringNightly(models.AbstractModel):
         boundaries = policy._engine_boundaries()
         credit_weights, grades = policy._credit_weights(), policy._credit_grades()
         floors = {grade: line.min_score for grade, line in grades.items()}
+        # the policy read once: a field read per customer costs more than its scoring
+        rules = self._batch_rules(policy, grades)
         for partner_id, fact in facts.items():
             fact.extra = extra.get(partner_id, {})
         tier_results = scoring.score_batch(
@@ -116,8 +118,8 @@ class CustomerTieringNightly(models.AbstractModel):
         rows, changes, grade_changes = [], [], []
         for partner_id, (fact, result, credit_result) in results.items():
             old = previous[partner_id]
-            new = self._tier_row(fact, result, old, policy, boundaries, today)
-            new.update(self._credit_row(fact, credit_result, old, grades, policy, today))
+            new = self._tier_row(fact, result, old, rules, boundaries, today)
+            new.update(self._credit_row(fact, credit_result, old, rules, today))
             if new != old["row"]:
                 rows.append((partner_id, new))
                 if new["customer_tier"] != old["row"]["customer_tier"]:
@@ -145,9 +147,29 @@ class CustomerTieringNightly(models.AbstractModel):
             "grade_changes": len(grade_changes),
         }
 
-    def _tier_row(self, fact, result, old, policy, boundaries, today):
+    @api.model
+    def _batch_rules(self, policy, grades):
+        """What the per-customer rows need from the policy and its grade table."""
+        return {
+            "candidate_margin": policy.candidate_margin,
+            "floors": {
+                "platinum": policy.platinum_min,
+                "gold": policy.gold_min,
+                "iron": policy.iron_min,
+            },
+            "ceilings": {
+                "gold": policy.platinum_min,
+                "iron": policy.gold_min,
+                "lead": policy.iron_min,
+            },
+            "window_months": max(policy.window_months, 1),
+            "limit_months": {grade: line.limit_months for grade, line in grades.items()},
+            "review_months": {grade: line.review_months for grade, line in grades.items()},
+        }
+
+    def _tier_row(self, fact, result, old, rules, boundaries, today):
         last = fact.last_invoice_date
-        candidate = self._tier_candidate(result, policy)
+        candidate = self._candidate_of(result, rules)
         computed = result.tier
         return {
             "customer_tier": old["row"]["customer_tier"] if old["locked"] else computed,
@@ -165,13 +187,16 @@ class CustomerTieringNightly(models.AbstractModel):
     @api.model
     def _tier_candidate(self, result, policy):
         """Close enough to the next threshold up or down to be looked at."""
-        margin = policy.candidate_margin
-        score = result.current_score
-        floors = {"platinum": policy.platinum_min, "gold": policy.gold_min, "iron": policy.iron_min}
-        ceilings = {"gold": policy.platinum_min, "iron": policy.gold_min, "lead": policy.iron_min}
-        if result.tier in ceilings and score >= ceilings[result.tier] - margin:
+        return self._candidate_of(result, self._batch_rules(policy, {}))
+
+    @staticmethod
+    def _candidate_of(result, rules):
+        margin, score, tier = rules["candidate_margin"], result.current_score, result.tier
+        ceiling = rules["ceilings"].get(tier)
+        if ceiling is not None and score >= ceiling - margin:
             return "promotion"
-        if result.tier in floors and not result.rising and score < floors[result.tier] + margin:
+        floor = rules["floors"].get(tier)
+        if floor is not None and not result.rising and score < floor + margin:
             return "demotion"
         return None
 
@@ -202,10 +227,9 @@ class CustomerTieringNightly(models.AbstractModel):
                 )
             )
         }
+        window_days, window_months = (today - window_start).days, policy.window_months
         credit_facts = {
-            pid: credit.CreditFacts(
-                pid, window_days=(today - window_start).days, window_months=policy.window_months
-            )
+            pid: credit.CreditFacts(pid, window_days=window_days, window_months=window_months)
             for pid in facts
         }
         for pid, revenue, last_half, prev_half, count, last_date, months in self._invoice_totals(
@@ -332,8 +356,12 @@ class CustomerTieringNightly(models.AbstractModel):
     def _tier_stored_results(self, partners, company):
         """What the previous recompute wrote, for the current company."""
         key = str(company.id)
+        # floats and booleans cast by PostgreSQL: cheaper than converting text per value
         columns = SQL(", ").join(
-            SQL("%s->>%s", SQL.identifier(name), key) for name in TIER_RESULT_COLUMNS
+            SQL("(%s->>%s)::%s", SQL.identifier(name), key, SQL(TIER_RESULT_COLUMNS[name]))
+            if name in FLOAT_RESULTS or name == "tier_rising"
+            else SQL("%s->>%s", SQL.identifier(name), key)
+            for name in TIER_RESULT_COLUMNS
         )
         rows = self.env.execute_query(
             SQL(
@@ -346,9 +374,7 @@ class CustomerTieringNightly(models.AbstractModel):
         previous = {}
         for pid, user_id, locked, *values in rows:
             row = dict(zip(TIER_RESULT_COLUMNS, values))
-            for name in FLOAT_RESULTS:
-                row[name] = float(row[name]) if row[name] is not None else None
-            row["tier_rising"] = row["tier_rising"] == "true"
+            row["tier_rising"] = bool(row["tier_rising"])
             previous[pid] = {"row": row, "locked": bool(locked), "user_id": user_id}
         return previous
 
@@ -416,12 +442,11 @@ class CustomerTieringNightly(models.AbstractModel):
             facts.current_ratio, facts.debt_ratio = current_ratio, debt_ratio
             facts.asset_turnover, facts.net_margin = asset_turnover, net_margin
 
-    def _credit_row(self, fact, result, old, grades, policy, today):
-        grade = grades.get(result.grade)
-        monthly_revenue = fact.revenue / max(policy.window_months, 1)
+    def _credit_row(self, fact, result, old, rules, today):
+        monthly_revenue = fact.revenue / rules["window_months"]
         due = old["row"]["credit_review_due"]
         if result.grade != old["row"]["credit_grade"] or not due:
-            months = grade.review_months if grade else 6
+            months = rules["review_months"].get(result.grade, 6)
             due = activity.add_months(today, months).isoformat()
         return {
             "credit_score": result.score,
@@ -430,7 +455,7 @@ class CustomerTieringNightly(models.AbstractModel):
             "credit_dso": result.dso,
             "credit_overdue_share": result.overdue_share,
             "credit_suggested_limit": credit.suggested_limit(
-                result.grade, monthly_revenue, {g: line.limit_months for g, line in grades.items()}
+                result.grade, monthly_revenue, rules["limit_months"]
             ),
             "credit_breakdown": json.dumps(result.breakdown, sort_keys=True),
             "credit_review_due": due,

@@ -189,6 +189,8 @@ class CustomerTieringNightly(models.AbstractModel):
         model_id = self.env["ir.model"]._get_id("res.partner")
         labels = dict(TIER_SELECTION)
         _ = self.env._
+        contact_summary = _("Proactive contact (platinum)")
+        contact_days = policy.platinum_contact_days
         todo = []
 
         def add(pid, kind, user, summary, days=0):
@@ -218,13 +220,7 @@ class CustomerTieringNightly(models.AbstractModel):
                         _("Assign an account manager to this platinum customer"),
                     )
                 else:
-                    add(
-                        pid,
-                        "contact",
-                        user,
-                        _("Proactive contact (platinum)"),
-                        policy.platinum_contact_days,
-                    )
+                    add(pid, "contact", user, contact_summary, contact_days)
             if pid in written:
                 change = scoring.tier_change(old["row"]["customer_tier"], new["customer_tier"])
                 if change:
@@ -257,50 +253,48 @@ class CustomerTieringNightly(models.AbstractModel):
         """Collection by the oldest overdue bucket and reviews falling due, one create."""
         types = self._credit_activity_types()
         open_pairs = self._open_activity_pairs(partners, types.values())
-        fallback = self.env.user
+        collection, review = types["collection"].id, types["review"].id
+        fallback = self.env.uid
         model_id = self.env["ir.model"]._get_id("res.partner")
-        currency = policy.company_id.currency_id
+        symbol = policy.company_id.currency_id.symbol
         _ = self.env._
+        # the policy's users read once for the batch, not once per customer
+        bands = (
+            (policy.collection_user_over_90_id.id or fallback, _("over 90 days")),
+            (policy.collection_user_31_90_id.id or fallback, _("31–90 days")),
+            (None, _("1–30 days")),  # the customer's own account manager
+        )
+        reviewer = policy.credit_reviewer_id.id or fallback
+        review_summary, deadline = _("Credit review due"), today.isoformat()
         todo = []
         for pid, facts in credit_facts.items():
             old = previous[pid]
             up_to_30, up_to_90, over_90 = facts.overdue_bands
-            if over_90 > 0:
-                user, amount = policy.collection_user_over_90_id or fallback, over_90
-                bucket = _("over 90 days")
-            elif up_to_90 > 0:
-                user, amount = policy.collection_user_31_90_id or fallback, up_to_90
-                bucket = _("31–90 days")
-            elif up_to_30 > 0:
-                user, amount = (
-                    (old["user_id"] and self.env["res.users"].browse(old["user_id"])) or fallback,
-                    up_to_30,
-                )
-                bucket = _("1–30 days")
-            else:
-                user = None
-            if user and (pid, types["collection"].id) not in open_pairs:
+            band = 0 if over_90 > 0 else 1 if up_to_90 > 0 else 2 if up_to_30 > 0 else None
+            if band is not None and (pid, collection) not in open_pairs:
+                user, bucket = bands[band]
+                amount = (over_90, up_to_90, up_to_30)[band]
                 todo.append(
                     {
                         "res_model_id": model_id,
                         "res_id": pid,
-                        "activity_type_id": types["collection"].id,
-                        "user_id": user.id,
+                        "activity_type_id": collection,
+                        "user_id": user or old["user_id"] or fallback,
                         # plain formatting: currency.format looks the language up per call
                         "summary": _("Collect %(amount)s overdue %(bucket)s")
-                        % {"amount": f"{currency.symbol} {amount:,.2f}", "bucket": bucket},
+                        % {"amount": f"{symbol} {amount:,.2f}", "bucket": bucket},
                         "date_deadline": today,
                     }
                 )
             due = written.get(pid, old["row"])["credit_review_due"]
-            if due and due <= today.isoformat() and (pid, types["review"].id) not in open_pairs:
+            if due and due <= deadline and (pid, review) not in open_pairs:
                 todo.append(
                     {
                         "res_model_id": model_id,
                         "res_id": pid,
-                        "activity_type_id": types["review"].id,
-                        "user_id": (policy.credit_reviewer_id or fallback).id,
-                        "summary": _("Credit review due"),
+                        "activity_type_id": review,
+                        "user_id": reviewer,
+                        "summary": review_summary,
                         "date_deadline": today,
                     }
                 )
