@@ -80,17 +80,25 @@ def aged_items(where, age_at, edges, basis="due", residual_at=None):
 def open_receivables_by_age(env, company, partner_ids, today):
     """{partner id: [not due, overdue bucket 1, ..., over the last edge]} of the
     receivables open today, in the company's buckets; one query."""
+    partners = SQL("l.partner_id = ANY(%s)", list(partner_ids))
+    rows = env.execute_query(open_receivables_by_age_query(company, partners, today))
+    return by_age_of(rows)
+
+
+def open_receivables_by_age_query(company, partners, today):
+    """The query of :func:`open_receivables_by_age`; ``partners`` filters ``l.partner_id``."""
     edges = company._receivable_edges()
-    where = SQL("%s AND l.partner_id = ANY(%s)", open_receivable(company.id), list(partner_ids))
     sums = SQL(", ").join(
         SQL("COALESCE(SUM(residual) FILTER (WHERE bucket = %s), 0)", index)
         for index in range(len(edges) + 2)
     )
-    rows = env.execute_query(
-        SQL(
-            "SELECT partner_id, %s FROM (%s) items GROUP BY partner_id",
-            sums,
-            aged_items(where, today, edges),
-        )
+    return SQL(
+        "SELECT partner_id, %s FROM (%s) items GROUP BY partner_id",
+        sums,
+        aged_items(SQL("%s AND %s", open_receivable(company.id), partners), today, edges),
     )
+
+
+def by_age_of(rows):
+    """Rows of :func:`open_receivables_by_age_query` as {partner id: amounts}."""
     return {row[0]: [float(amount) for amount in row[1:]] for row in rows}

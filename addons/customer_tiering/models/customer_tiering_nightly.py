@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import activity, credit, scoring
-from ..ledger import open_receivables_by_age, posted_receivable
+from ..ledger import by_age_of, open_receivables_by_age_query, posted_receivable
 
 # Company-dependent results the recompute writes set-wise (name -> SQL cast).
 TIER_RESULT_COLUMNS = {
@@ -81,22 +81,26 @@ class CustomerTieringNightly(models.AbstractModel):
         today = fields.Date.context_today(self)
         stats = {"customers": 0, "changed": 0, "tier_changes": 0, "grade_changes": 0}
         size = policy.batch_size
+        # several batches read their facts from aggregates of the whole ledger
+        run_facts = {} if len(ids) > size else None
         for start in range(0, len(ids), size):
             batch = partners.browse(ids[start : start + size])
-            batch_stats = self._recompute_tier_batch(batch, policy, today)
+            batch_stats = self._recompute_tier_batch(batch, policy, today, run_facts)
             for key, value in batch_stats.items():
                 stats[key] += value
             if commit_batches:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        for table in (run_facts or {}).values():
+            self.env.cr.execute(SQL("DROP TABLE %s", SQL.identifier(table)))
         # the run's summary is the system's record, whoever started the run
         policy.sudo().write(
             {"last_run": fields.Datetime.now(), "last_run_summary": policy._summary(stats)}
         )
         return stats
 
-    def _recompute_tier_batch(self, partners, policy, today):
+    def _recompute_tier_batch(self, partners, policy, today, run_facts=None):
         company = policy.company_id
-        facts, credit_facts = self._tiering_facts(partners, company, policy, today)
+        facts, credit_facts = self._tiering_facts(partners, company, policy, today, run_facts)
         extra = partners._tiering_factor_values(partners, today)
         current_weights, potential_weights = policy._engine_weights()
         results = {}
@@ -200,8 +204,11 @@ class CustomerTieringNightly(models.AbstractModel):
             return "demotion"
         return None
 
-    def _tiering_facts(self, partners, company, policy, today):
-        """One PartnerFacts per customer of the batch, from three aggregate queries."""
+    def _tiering_facts(self, partners, company, policy, today, run_facts=None):
+        """One PartnerFacts per customer of the batch, from three aggregate queries.
+
+        ``run_facts``: None, or the dict of aggregates of a run of several batches
+        (see :meth:`_fact_rows`)."""
         window_start = activity.add_months(today, -policy.window_months)
         mid = activity.add_months(today, -(policy.window_months // 2))
         params = {
@@ -210,6 +217,7 @@ class CustomerTieringNightly(models.AbstractModel):
             "start": window_start,
             "mid": mid,
             "today": today,
+            "run_facts": run_facts,
         }
         facts = {
             row[0]: scoring.PartnerFacts(
@@ -261,10 +269,44 @@ class CustomerTieringNightly(models.AbstractModel):
                     facts[pid].margin_ratio = margin / ordered
         return facts, credit_facts
 
-    def _invoice_totals(self, params):
-        """Revenue over the window and its halves, invoices, the last one, months invoiced."""
+    @api.model
+    def _fact_rows(self, params, name, query):
+        """The rows of the batch ``params["ids"]`` of a per-customer aggregate.
+
+        ``query(scope)`` is the aggregate's SQL, the customer id first, where
+        ``scope(column)`` is the filter on its customer column.  Alone, a batch
+        filters its customers.  In a run of several batches (``params["run_facts"]``
+        a dict) the aggregate runs once over every customer into a temporary table
+        that each batch reads: a batch's customers have lines all over the ledger,
+        and filtering them batch by batch reads most of it each time.
+        """
+        ids, run_facts = params["ids"], params.get("run_facts")
+        if run_facts is None:
+            return self.env.execute_query(query(lambda column: SQL("%s = ANY(%s)", column, ids)))
+        if name not in run_facts:
+            table = SQL.identifier(f"customer_tiering_run_{name}")
+            everyone = query(lambda column: SQL("TRUE"))
+            cr = self.env.cr
+            # its output columns, which an aggregate leaves unnamed or named alike
+            cr.execute(SQL("SELECT * FROM (%s) q LIMIT 0", everyone))
+            names = SQL(", ").join(SQL.identifier(f"c{i}") for i in range(len(cr.description)))
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+            cr.execute(SQL("CREATE TEMPORARY TABLE %s (%s) AS %s", table, names, everyone))
+            run_facts[name] = f"customer_tiering_run_{name}"
         return self.env.execute_query(
             SQL(
+                "SELECT * FROM %s WHERE c0 = ANY(%s)",
+                SQL.identifier(run_facts[name]),
+                ids,
+            )
+        )
+
+    def _invoice_totals(self, params):
+        """Revenue over the window and its halves, invoices, the last one, months invoiced."""
+        return self._fact_rows(
+            params,
+            "invoice_totals",
+            lambda scope: SQL(
                 """
                 SELECT m.commercial_partner_id,
                        COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0),
@@ -277,27 +319,30 @@ class CustomerTieringNightly(models.AbstractModel):
                            FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s)
                   FROM account_move m
                  WHERE m.company_id = %(company)s
-                   AND m.commercial_partner_id = ANY(%(ids)s)
+                   AND %(scope)s
                    AND m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
                    AND m.invoice_date <= %(today)s
                  GROUP BY m.commercial_partner_id
                 """,
+                scope=scope(SQL("m.commercial_partner_id")),
                 **params,
-            )
+            ),
         )
 
     def _payment_delays(self, params):
         """Amount-weighted days beyond terms: paid parts at their payment date,
         overdue open parts as of today (a customer who never pays is late too)."""
-        return self.env.execute_query(
-            SQL(
+        return self._fact_rows(
+            params,
+            "payment_delays",
+            lambda scope: SQL(
                 """
                 WITH items AS (
                     SELECT l.id, l.partner_id, l.date_maturity, l.amount_residual
                       FROM account_move_line l
                      WHERE l.company_id = %(company)s
-                       AND l.partner_id = ANY(%(ids)s)
+                       AND %(scope)s
                        AND %(receivable)s
                        AND l.balance > 0
                        AND l.date > %(start)s AND l.date <= %(today)s
@@ -321,17 +366,20 @@ class CustomerTieringNightly(models.AbstractModel):
                   LEFT JOIN paid ON paid.line_id = i.id
                  GROUP BY i.partner_id
                 """,
+                scope=scope(SQL("l.partner_id")),
                 receivable=posted_receivable(),
                 **params,
-            )
+            ),
         )
 
     def _order_fulfilment(self, params):
         """Ordered against invoiced on confirmed orders of the window (and margin if known)."""
         order_line = self.env["sale.order.line"]
         margin = SQL("SUM(sol.margin)") if "margin" in order_line._fields else SQL("NULL::numeric")
-        return self.env.execute_query(
-            SQL(
+        return self._fact_rows(
+            params,
+            "order_fulfilment",
+            lambda scope: SQL(
                 """
                 SELECT rp.commercial_partner_id,
                        SUM(sol.price_subtotal),
@@ -344,13 +392,14 @@ class CustomerTieringNightly(models.AbstractModel):
                  WHERE so.company_id = %(company)s
                    AND so.state = 'sale'
                    AND so.date_order > %(start)s
-                   AND rp.commercial_partner_id = ANY(%(ids)s)
+                   AND %(scope)s
                    AND sol.display_type IS NULL
                  GROUP BY rp.commercial_partner_id
                 """,
+                scope=scope(SQL("rp.commercial_partner_id")),
                 margin=margin,
                 **params,
-            )
+            ),
         )
 
     def _tier_stored_results(self, partners, company):
@@ -421,7 +470,15 @@ class CustomerTieringNightly(models.AbstractModel):
         two queries."""
         company = self.env["res.company"].browse(params["company"])
         edges = company._receivable_edges()
-        by_age = open_receivables_by_age(self.env, company, params["ids"], params["today"])
+        by_age = by_age_of(
+            self._fact_rows(
+                params,
+                "open_by_age",
+                lambda scope: open_receivables_by_age_query(
+                    company, scope(SQL("l.partner_id")), params["today"]
+                ),
+            )
+        )
         for pid, aged in by_age.items():
             facts = credit_facts[pid]
             facts.open_amount, facts.edges, facts.aged = sum(aged), edges, tuple(aged)

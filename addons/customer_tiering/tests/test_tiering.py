@@ -392,3 +392,30 @@ class TestRecomputeQueryBudget(CustomerTieringCommon):
             len(self.env["customer.tier.history"].search([("partner_id", "in", self.hundred.ids)])),
             100,
         )
+
+    @freeze_time(TODAY)
+    def test_a_run_of_many_batches_grades_as_one_batch(self):
+        """Batches read their facts from aggregates of the whole ledger: same results."""
+        customers = self.ten | self.hundred
+        policy = self.env["customer.tier.policy"]._for_company(self.env.company)
+        fields_read = ["customer_tier", "tier_current_score", "credit_score", "credit_grade"]
+
+        history = self.env["customer.tier.history"]
+
+        def grade(batch_size):
+            policy.batch_size = batch_size
+            customers.with_context(tracking_disable=True).sudo().write(
+                dict.fromkeys(["customer_tier", "tier_computed", "credit_grade"], False)
+            )
+            before = history.search_count([("partner_id", "in", customers.ids)])
+            stats = self._recompute(customers)
+            self.env.invalidate_all()
+            logged = history.search_count([("partner_id", "in", customers.ids)]) - before
+            return stats, customers.read(fields_read), logged
+
+        one_batch = grade(1000)
+        self.assertEqual(grade(7), one_batch)
+        self.env.cr.execute(
+            "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'customer_tiering_run_%%'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the run's aggregates are dropped")
