@@ -33,6 +33,7 @@
         # dashboards
         "report/logistics_service_report_views.xml",
         "views/dashboard_views.xml",
+        "views/finance_actions.xml",
         # menus last: they reference the actions above
         "views/menus.xml",
     ],
