@@ -288,7 +288,9 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             by_account = snapshot._ledger_balances()
         accounts = self.env["account.account"].browse([int(key) for key in by_account])
         result = []
-        for account, balance in zip(accounts.with_company(snapshot.company_id), by_account.values()):
+        for account, balance in zip(
+            accounts.with_company(snapshot.company_id), by_account.values()
+        ):
             result.append((account.code or "", account.name, float(balance)))
         return sorted(result)
 

@@ -35,7 +35,9 @@ class TestReceivableSnapshotDefaults(ReceivableCommon):
 
     @freeze_time(TODAY)
     def test_given_period_start_is_kept_and_still_checked(self):
-        quarter = self._snapshots().create({"date_from": date(2024, 4, 1), "date_to": LAST_MONTH_END})
+        quarter = self._snapshots().create(
+            {"date_from": date(2024, 4, 1), "date_to": LAST_MONTH_END}
+        )
         self.assertEqual(quarter.date_from, date(2024, 4, 1))
         with self.assertRaises(ValidationError):
             self._snapshots().create({"date_from": TODAY, "date_to": LAST_MONTH_END})
