@@ -33,6 +33,8 @@
         # dashboards
         "report/logistics_service_report_views.xml",
         "views/dashboard_views.xml",
+        "views/finance_actions.xml",
+        "views/logistics_setup_checklist_views.xml",
         # menus last: they reference the actions above
         "views/menus.xml",
     ],

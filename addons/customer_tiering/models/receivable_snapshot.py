@@ -32,9 +32,6 @@ class ReceivableSnapshot(models.Model):
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
-    def _default_date_from(self):
-        return fields.Date.context_today(self).replace(day=1)
-
     def _default_date_to(self):
         return fields.Date.context_today(self)
 
@@ -43,8 +40,15 @@ class ReceivableSnapshot(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, tracking=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # the cut-off's month unless given
     date_from = fields.Date(
-        string="Period Start", required=True, default=_default_date_from, tracking=True
+        string="Period Start",
+        required=True,
+        compute="_compute_date_from",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
     )
     date_to = fields.Date(
         string="Cut-off Date",
@@ -118,6 +122,11 @@ class ReceivableSnapshot(models.Model):
             snapshot.name = self.env._(
                 "Receivables at %(date)s", date=fields.Date.to_string(snapshot.date_to) or ""
             )
+
+    @api.depends("date_to")
+    def _compute_date_from(self):
+        for snapshot in self.filtered("date_to"):
+            snapshot.date_from = snapshot.date_to.replace(day=1)
 
     @api.depends("bucket_edges")
     def _compute_bucket_labels(self):
@@ -551,20 +560,6 @@ class ReceivableSnapshot(models.Model):
             )
         )
         return {str(account_id): float(balance) for account_id, balance in rows}
-
-    def _ledger_balance_by_account(self):
-        """[(account code, account name, balance)] of the receivable accounts at the
-        cut-off: as read when the snapshot was computed (the ledger is not scanned
-        again for the workbook), else from the ledger now."""
-        self.ensure_one()
-        by_account = self.ledger_by_account
-        if not isinstance(by_account, dict):  # computed before the balances were kept
-            by_account = self._ledger_balances()
-        accounts = self.env["account.account"].browse([int(key) for key in by_account])
-        result = []
-        for account, balance in zip(accounts.with_company(self.company_id), by_account.values()):
-            result.append((account.code or "", account.name, float(balance)))
-        return sorted(result)
 
     # -- demo ---------------------------------------------------------------------
 

@@ -252,7 +252,7 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         sheet.write(row, 1, _("Ledger Balance"), fmt["head"])
         row += 1
         ledger_total = 0.0
-        for code, name, balance in snapshot._ledger_balance_by_account():
+        for code, name, balance in self._ledger_rows(snapshot):
             sheet.write(row, 0, f"{code} {name}".strip())
             sheet.write_number(row, 1, balance, fmt["money"])
             ledger_total += balance
@@ -279,6 +279,21 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         sheet.write(row, 1, _("Ties to the ledger") if ties else _("Does not tie out"))
 
     @api.model
+    def _ledger_rows(self, snapshot):
+        """[(account code, account name, balance)] of the receivable accounts at the
+        cut-off: as read when the snapshot was computed (the ledger is not scanned
+        again for the workbook), else from the ledger now."""
+        by_account = snapshot.ledger_by_account
+        if not isinstance(by_account, dict):  # computed before the balances were kept
+            by_account = snapshot._ledger_balances()
+        accounts = self.env["account.account"].browse([int(key) for key in by_account])
+        result = []
+        for account, balance in zip(
+            accounts.with_company(snapshot.company_id), by_account.values()
+        ):
+            result.append((account.code or "", account.name, float(balance)))
+        return sorted(result)
+
     def _totals(self, records, columns, digits):
         return {
             key: round(sum(record.get(key) or 0.0 for record in records), digits) + 0.0

@@ -25,3 +25,4 @@ from . import logistics_complaint_survey
 from . import res_partner_complaint
 from . import logistics_shipment_complaint
 from . import logistics_complaint_demo
+from . import logistics_setup_checklist

@@ -121,7 +121,7 @@ registry.category("web_tour.tours").add("logistics_story_tour", {
             content: "Month end",
             trigger: "body",
             run() {
-                window.location.href = "/odoo/action-customer_tiering.receivable_snapshot_action";
+                window.location.href = "/odoo/finance-snapshots";
             },
         },
         {
