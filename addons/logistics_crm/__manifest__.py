@@ -6,7 +6,7 @@
     "author": "Logistics CRM Contributors",
     "website": "https://github.com/logistics-crm/odoo-logistics-crm",
     "license": "LGPL-3",
-    "depends": ["customer_tiering", "mail", "portal"],
+    "depends": ["customer_tiering", "mail", "portal", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["lxml", "requests"]},
     "data": [
         "security/logistics_crm_security.xml",
@@ -35,6 +35,8 @@
         "views/dashboard_views.xml",
         "views/finance_actions.xml",
         "views/logistics_setup_checklist_views.xml",
+        # the Dashboards app's Logistics group
+        "data/dashboards/dashboards.xml",
         # menus last: they reference the actions above
         "views/menus.xml",
     ],
@@ -48,6 +50,7 @@
             # complaints
             "logistics_crm/static/tests/tours/logistics_complaint_tour.js",
             "logistics_crm/static/tests/tours/logistics_story_tour.js",
+            "logistics_crm/static/tests/tours/logistics_dashboards_tour.js",
         ],
     },
     "installable": True,

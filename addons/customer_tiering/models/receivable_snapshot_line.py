@@ -61,11 +61,38 @@ class ReceivableSnapshotLine(models.Model):
     bucket_5 = fields.Monetary(string=BUCKET_STRINGS[5], readonly=True, aggregator="sum")
     bucket_6 = fields.Monetary(string=BUCKET_STRINGS[6], readonly=True, aggregator="sum")
     bucket_7 = fields.Monetary(string=BUCKET_STRINGS[7], readonly=True, aggregator="sum")
+    # dashboards sum lines: one snapshot per company, or months add up
+    in_latest_snapshot = fields.Boolean(
+        compute="_compute_in_latest_snapshot",
+        search="_search_in_latest_snapshot",
+        help="Belongs to its company's computed or closed snapshot with the latest cut-off date.",
+    )
 
     @api.depends("partner_id")
     def _compute_partner_label(self):
         for line in self:
             line.partner_label = line.partner_id.display_name or self.env._("No partner")
+
+    def _latest_snapshots(self):
+        snapshots = self.env["receivable.snapshot"]
+        for (company,) in snapshots._read_group([("state", "!=", "draft")], ["company_id"]):
+            snapshots |= snapshots.search(
+                [("company_id", "=", company.id), ("state", "!=", "draft")],
+                order="date_to desc, id desc",
+                limit=1,
+            )
+        return snapshots
+
+    def _compute_in_latest_snapshot(self):
+        latest = self._latest_snapshots()
+        for line in self:
+            line.in_latest_snapshot = line.snapshot_id in latest
+
+    def _search_in_latest_snapshot(self, operator, value):
+        if operator not in ("=", "!="):
+            raise ValueError(f"in_latest_snapshot cannot be searched with {operator}")
+        inside = (operator == "=") == bool(value)
+        return [("snapshot_id", "in" if inside else "not in", self._latest_snapshots().ids)]
 
     def _compute_statement(self):
         statements = self.env["receivable.statement"].search(

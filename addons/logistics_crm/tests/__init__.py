@@ -26,3 +26,4 @@ from . import test_shipment_claim
 from . import test_service_report
 from . import test_story_tour
 from . import test_setup_checklist
+from . import test_dashboards
