@@ -101,7 +101,7 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         leading = list(enumerate(kinds[:money_from]))
         money, date = fmt["money"], fmt["date"]
         # typed writes: sheet.write() would test every string for a number, URL or
-        # formula; the amounts of a row in one write_row, a few thousand rows per sheet
+        # formula; a row's amounts (floats) in one write_row, not a call per cell
         write_string, write_row, to_string = sheet.write_string, sheet.write_row, str
         for row_number, values in enumerate(rows, first):
             for col, kind in leading:
