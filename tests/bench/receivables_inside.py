@@ -163,18 +163,23 @@ def bucket_residuals(items, cutoff, edges):
     return result
 
 
-def bare_xlsx(records, count):
+def bare_xlsx(rows, count):
     """The floor of the export: the same rows and columns (the Aging and Balances
-    sheets) dumped by xlsxwriter in constant-memory mode, no formats, no titles."""
-    sheets = (receivables.aging_columns(count), receivables.BALANCE_COLUMNS)
+    sheets) dumped by xlsxwriter in constant-memory mode, no formats, no titles.
+    ``rows``: the export's own (``_snapshot_rows``), the Aging columns then the
+    Balances amounts; each sheet slices its columns out, as the export does."""
+    aging = receivables.aging_columns(count)
+    width = len(aging)
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"constant_memory": True})
-    for columns in sheets:
-        sheet = book.add_worksheet()
-        keys = [key for key, _kind in columns]
-        sheet.write_row(0, 0, keys)
-        for row, record in enumerate(records, 1):
-            sheet.write_row(row, 0, [record[key] for key in keys])
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [key for key, _kind in aging])
+    for row, values in enumerate(rows, 1):
+        sheet.write_row(row, 0, values[:width])
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [key for key, _kind in receivables.BALANCE_COLUMNS])
+    for row, values in enumerate(rows, 1):
+        sheet.write_row(row, 0, (values[0], *values[width:]))
     book.close()
     return len(output.getvalue())
 
@@ -242,8 +247,8 @@ def main(env, args):
     result["ours_closing"] = snapshot.total_closing
     result["ledger"] = snapshot.ledger_balance
     result["xlsx_s"], _value, _peak = timed(snapshot.action_export_xlsx)
-    records = env["receivable.snapshot.xlsx"]._snapshot_records(snapshot)
-    result["xlsx_bare_s"], _value, _peak = timed(lambda: bare_xlsx(records, snapshot.bucket_used))
+    rows = env["receivable.snapshot.xlsx"]._snapshot_rows(snapshot)
+    result["xlsx_bare_s"], _value, _peak = timed(lambda: bare_xlsx(rows, snapshot.bucket_used))
     env.invalidate_all()
     _seconds, _value, result["xlsx_peak_mb"] = timed(snapshot.action_export_xlsx, trace=True)
 

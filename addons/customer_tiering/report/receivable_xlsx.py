@@ -85,26 +85,36 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         return 5  # the header row
 
     @api.model
-    def _write_table(self, sheet, fmt, row, columns, records, totals=None, headers=None):
-        """Header, one row per record (dicts), a total row; returns the next free row."""
+    def _write_table(self, sheet, fmt, row, columns, rows, totals=None, headers=None):
+        """Header, one row per tuple of ``rows`` (values in the order of ``columns``,
+        the money ones last and never None), a total row; returns the next free row."""
         headers = headers or self._headers()
         for col, (key, _kind) in enumerate(columns):
             sheet.write(row, col, headers.get(key, key), fmt["head"])
             sheet.set_column(col, col, 30 if key == "partner" else 16)
         first = row + 1
-        # typed writes: sheet.write() would test every string for a number, URL or formula
-        money = fmt["money"]
-        for offset, record in enumerate(records):
-            row_number = first + offset
-            for col, (key, kind) in enumerate(columns):
-                value = record.get(key)
-                if kind == "money":
-                    sheet.write_number(row_number, col, value or 0.0, money)
-                elif kind == "date" and value:
-                    sheet.write_string(row_number, col, fields.Date.to_string(value), fmt["date"])
-                elif value:
-                    sheet.write_string(row_number, col, str(value))
-        last = first + len(records) - 1
+        kinds = [kind for _key, kind in columns]
+        width = len(columns)
+        money_from = kinds.index("money") if "money" in kinds else width
+        if set(kinds[money_from:]) - {"money"}:
+            raise ValueError("The money columns of a table come last.")
+        leading = list(enumerate(kinds[:money_from]))
+        money, date = fmt["money"], fmt["date"]
+        # typed writes: sheet.write() would test every string for a number, URL or
+        # formula; a row's amounts (floats) in one write_row, not a call per cell
+        write_string, write_row, to_string = sheet.write_string, sheet.write_row, str
+        for row_number, values in enumerate(rows, first):
+            for col, kind in leading:
+                value = values[col]
+                if not value:
+                    continue
+                if kind == "date":
+                    write_string(row_number, col, fields.Date.to_string(value), date)
+                else:
+                    write_string(row_number, col, to_string(value))
+            if money_from < width:
+                write_row(row_number, money_from, values[money_from:width], money)
+        last = first + len(rows) - 1
         sheet.freeze_panes(first, 1)
         sheet.autofilter(row, 0, max(last, first), len(columns) - 1)
         next_row = last + 1
@@ -117,52 +127,58 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         return next_row
 
     @api.model
-    def _snapshot_records(self, snapshot):
-        """The snapshot's lines as dicts, by tier (platinum first), then largest balance.
+    def _snapshot_rows(self, snapshot):
+        """The snapshot's lines as tuples in the shape of the workbook, by tier
+        (platinum first), then largest balance: the Aging columns, then the
+        Balances amounts (opening, debit, credit, closing).
 
-        One query: reading 20,000 lines through the ORM and computing their
-        customers' display names took longer than writing the workbook.  The
-        caller could read the snapshot, so it may read its lines.
+        One query, names and tier labels included: reading 20,000 lines through
+        the ORM and computing their customers' display names took longer than
+        writing the workbook.  The caller could read the snapshot, so it may read
+        its lines.
         """
         line_model = self.env["receivable.snapshot.line"]
         line_model.flush_model()
-        tiers = dict(line_model._fields["customer_tier"]._description_selection(self.env))
+        tiers = line_model._fields["customer_tier"]._description_selection(self.env)
+        no_tier = self.env._("No tier")
+        tier_label = SQL(" ").join(
+            SQL("WHEN %s THEN %s", key, label or no_tier) for key, label in tiers
+        )
         tier_rank = SQL(" ").join(
             SQL("WHEN %s THEN %s", key, index) for index, (key, _label) in enumerate(TIER_SELECTION)
         )
-        amounts = SQL(", ").join(
-            SQL("line.%s", SQL.identifier(name))
-            for name in (
-                "opening_balance",
-                "debit",
-                "credit",
-                "closing_balance",
-                "overdue_amount",
-                "closing_change",
-                *(f"bucket_{index}" for index in range(snapshot.bucket_used)),
+        # the amounts as the workbook writes them, a missing one 0
+        money = [
+            key
+            for columns in (
+                receivables.aging_columns(snapshot.bucket_used),
+                receivables.BALANCE_COLUMNS,
             )
+            for key, kind in columns
+            if kind == "money"
+        ]
+        amounts = SQL(", ").join(
+            SQL("COALESCE(line.%s, 0)", SQL.identifier(name)) for name in money
         )
-        records = self.env.execute_query_dict(
+        return self.env.execute_query(
             SQL(
-                """SELECT line.partner_id, line.customer_tier, partner.complete_name AS partner,
+                """SELECT COALESCE(NULLIF(partner.complete_name, ''), %(no_partner)s),
+                          CASE line.customer_tier %(tier_label)s ELSE %(no_tier)s END,
                           %(amounts)s
                      FROM receivable_snapshot_line line
                      LEFT JOIN res_partner partner ON partner.id = line.partner_id
                     WHERE line.snapshot_id = %(snapshot)s
                     ORDER BY CASE line.customer_tier %(tier_rank)s ELSE %(last)s END,
                              line.closing_balance DESC, line.id""",
+                no_partner=self.env._("No partner"),
+                tier_label=tier_label,
+                no_tier=no_tier,
                 amounts=amounts,
                 snapshot=snapshot.id,
                 tier_rank=tier_rank,
                 last=len(TIER_SELECTION),
             )
         )
-        no_partner = self.env._("No partner")
-        no_tier = self.env._("No tier")
-        for record in records:
-            record["partner"] = record["partner"] or no_partner
-            record["tier"] = tiers.get(record["customer_tier"]) or no_tier
-        return records
 
     @api.model
     def _snapshot_workbook(self, snapshot):
@@ -174,15 +190,15 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"constant_memory": True})
         fmt = self._formats(book, snapshot.currency_id)
-        records = self._snapshot_records(snapshot)
-        self._aging_sheet(book, fmt, snapshot, records)
-        self._balances_sheet(book, fmt, snapshot, records)
-        self._tie_out_sheet(book, fmt, snapshot, records)
+        rows = self._snapshot_rows(snapshot)
+        self._aging_sheet(book, fmt, snapshot, rows)
+        self._balances_sheet(book, fmt, snapshot, rows)
+        self._tie_out_sheet(book, fmt, snapshot, rows)
         book.close()
         return output.getvalue()
 
     @api.model
-    def _aging_sheet(self, book, fmt, snapshot, records):
+    def _aging_sheet(self, book, fmt, snapshot, rows):
         """The aging table, with subtotals by tier below it."""
         _ = self.env._
         currency = snapshot.currency_id
@@ -198,15 +214,15 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         for index, label in enumerate(labels):
             head[f"bucket_{index}"] = label
         row = self._write_table(
-            sheet, fmt, headers_row, columns, records, self._totals(records, columns, digits), head
+            sheet, fmt, headers_row, columns, rows, self._totals(rows, columns, digits), head
         )
         # subtotals by tier, below the table (the filter range stays the customers)
         row += 1
         sheet.write(row, 0, _("Subtotals by Tier"), fmt["label"])
         row += 1
         groups = {}
-        for record in records:
-            groups.setdefault(record["tier"], []).append(record)
+        for values in rows:
+            groups.setdefault(values[1], []).append(values)
         for tier, members in groups.items():
             sheet.write(row, 0, tier, fmt["total"])
             totals = self._totals(members, columns, digits)
@@ -216,7 +232,7 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             row += 1
 
     @api.model
-    def _balances_sheet(self, book, fmt, snapshot, records):
+    def _balances_sheet(self, book, fmt, snapshot, rows):
         _ = self.env._
         currency = snapshot.currency_id
         digits = currency.decimal_places
@@ -231,12 +247,15 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             snapshot.date_from,
         )
         columns = receivables.BALANCE_COLUMNS
+        # the customer, then the amounts after the Aging columns (see _snapshot_rows)
+        aging_width = len(receivables.aging_columns(snapshot.bucket_used))
+        rows = [(values[0], *values[aging_width:]) for values in rows]
         self._write_table(
-            sheet, fmt, headers_row, columns, records, self._totals(records, columns, digits)
+            sheet, fmt, headers_row, columns, rows, self._totals(rows, columns, digits)
         )
 
     @api.model
-    def _tie_out_sheet(self, book, fmt, snapshot, records):
+    def _tie_out_sheet(self, book, fmt, snapshot, rows):
         """The ledger's receivable accounts against the sum of the lines."""
         _ = self.env._
         currency = snapshot.currency_id
@@ -258,7 +277,10 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             ledger_total += balance
             row += 1
         ledger_total = round(ledger_total, digits)
-        lines_total = round(sum(record["closing_balance"] for record in records), digits)
+        keys = [key for key, _kind in receivables.aging_columns(count)]
+        closing = keys.index("closing_balance")
+        buckets = slice(keys.index("overdue_amount") - count, keys.index("overdue_amount"))
+        lines_total = round(sum(values[closing] for values in rows), digits)
         difference, ties = receivables.tie_out(lines_total, ledger_total, digits)
         row += 1
         for label, value in (
@@ -266,9 +288,7 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             (_("Sum of closing balances"), lines_total),
             (
                 _("Sum of aging buckets"),
-                round(
-                    sum(record[f"bucket_{i}"] for record in records for i in range(count)), digits
-                ),
+                round(sum(amount for values in rows for amount in values[buckets]), digits),
             ),
             (_("Difference"), difference),
         ):
@@ -294,10 +314,12 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
             result.append((account.code or "", account.name, float(balance)))
         return sorted(result)
 
-    def _totals(self, records, columns, digits):
+    def _totals(self, rows, columns, digits):
+        """{money column: its sum over ``rows``}, the tuples of ``_write_table``."""
+        by_column = list(zip(*rows)) or [()] * len(columns)
         return {
-            key: round(sum(record.get(key) or 0.0 for record in records), digits) + 0.0
-            for key, kind in columns
+            key: round(sum(by_column[col]), digits) + 0.0
+            for col, (key, kind) in enumerate(columns)
             if kind == "money"
         }
 
@@ -323,22 +345,22 @@ class ReceivableSnapshotXlsx(models.AbstractModel):
         row += 2
         line_model = self.env["receivable.statement.line"]
         kinds = dict(line_model._fields["kind"]._description_selection(self.env))
-        records = [
-            {
-                "date": line.date,
-                "kind": kinds.get(line.kind, line.kind),
-                "name": line.name,
-                "ref": line.ref,
-                "date_maturity": line.date_maturity,
-                "debit": line.debit,
-                "credit": line.credit,
-                "balance": line.balance,
-            }
+        rows = [
+            (
+                line.date,
+                kinds.get(line.kind, line.kind),
+                line.name,
+                line.ref,
+                line.date_maturity,
+                line.debit,
+                line.credit,
+                line.balance,
+            )
             for line in statement.line_ids
         ]
         columns = receivables.STATEMENT_COLUMNS
-        totals = self._totals(records, columns[:-1], currency.decimal_places)
-        row = self._write_table(sheet, fmt, row, columns, records, totals)
+        totals = self._totals(rows, columns[:-1], currency.decimal_places)
+        row = self._write_table(sheet, fmt, row, columns, rows, totals)
         row += 1
         sheet.write(row, 0, _("Closing Balance"), fmt["label"])
         sheet.write_number(row, 1, statement.closing_balance, fmt["total_money"])

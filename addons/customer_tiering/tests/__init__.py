@@ -11,3 +11,4 @@ from . import test_receivable_collection
 from . import test_customer_360
 from . import test_churn
 from . import test_receivable_snapshot_defaults
+from . import test_receivable_xlsx
