@@ -68,7 +68,9 @@ class ReceivableStatement(models.Model):
     @api.depends("partner_id", "date_to")
     def _compute_name(self):
         for statement in self:
-            statement.name = self.env._(
+            # the name is stored once: in the customer's language, as on the statement itself
+            env = self.with_context(lang=statement.partner_id.lang or self.env.lang).env
+            statement.name = env._(
                 "Statement %(customer)s %(date)s",
                 customer=statement.partner_id.name or "",
                 date=fields.Date.to_string(statement.date_to) or "",
