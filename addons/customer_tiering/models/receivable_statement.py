@@ -249,7 +249,10 @@ class ReceivableStatement(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
-                summary=self.env._("Statement disputed by the customer"),
+                # stored: in the manager's language, not the answering customer's
+                summary=self.with_context(lang=manager.lang).env._(
+                    "Statement disputed by the customer"
+                ),
                 note=comment,
             )
         self.message_post(body=body, author_id=partner.id, message_type="comment")

@@ -101,6 +101,17 @@ class TestRenderedInChinese(ReceivableCommon, HttpCase):
         self.assertEqual(self.statement.name, "对账单 上海远航贸易 2024-06-30")
         self.assertEqual(self.snapshot.name, "2024-06-30 应收账款")
 
+    def test_activity_summaries(self):
+        # the customer answers in English; the account manager reads Chinese
+        manager = new_test_user(self.env, login="zh_manager", lang="zh_CN")
+        self.customer.user_id = manager
+        self.statement.with_context(lang="en_US")._customer_answer(
+            "dispute", self.portal_user.partner_id, "Wrong amount"
+        )
+        summaries = self.statement.activity_ids.mapped("summary")
+        self.assertTrue(summaries)
+        self.assertChinese(self.leaks.in_texts(summaries), "An activity summary")
+
     def test_workbooks(self):
         zh = self.env(context=dict(self.env.context, lang="zh_CN"))
         self.snapshot.with_env(zh).action_export_xlsx()

@@ -10,7 +10,7 @@ from odoo.addons.customer_tiering.tests.translations import (
     untranslated_terms,
 )
 
-from .complaint_common import ComplaintFixtures
+from .complaint_common import SCORES, ComplaintFixtures
 
 
 @tagged("post_install", "-at_install")
@@ -103,6 +103,16 @@ class TestRenderedInChinese(CustomerTieringCommon, ComplaintFixtures, HttpCase):
         credit_note = self.complaint.credit_note_id
         texts = [credit_note.ref, *credit_note.invoice_line_ids.mapped("name")]
         self.assertChinese(self.leaks.in_texts(texts), "The credit note")
+
+    def test_activity_summaries(self):
+        # the customer answers in English; the account manager reads Chinese
+        self.account_manager.lang = "zh_CN"
+        self._walk_to(self.complaint, "closed")
+        scores = dict.fromkeys(SCORES, 2)
+        self.complaint.sudo().with_context(lang="en_US")._record_survey_answer(scores)
+        summaries = self.complaint.activity_ids.mapped("summary")
+        self.assertTrue(summaries)
+        self.assertChinese(self.leaks.in_texts(summaries), "An activity summary")
 
     def test_emails(self):
         self._walk_to(self.complaint, "closed")
