@@ -1,5 +1,5 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 
@@ -111,6 +111,19 @@ class TestRenderedInChinese(ReceivableCommon, HttpCase):
         summaries = self.statement.activity_ids.mapped("summary")
         self.assertTrue(summaries)
         self.assertChinese(self.leaks.in_texts(summaries), "An activity summary")
+
+    def test_nightly_activity_summaries(self):
+        # the nightly run has no language of its own: the collector reads Chinese
+        collector = new_test_user(self.env, login="zh_collector", lang="zh_CN")
+        policy = self.env["customer.tier.policy"]._for_company(self.company)
+        policy.collection_user_over_90_id = collector
+        late = self._customer("成都重型机械", lang="zh_CN")
+        self._invoices(late, [(date.today() - timedelta(days=130), 4_000)])
+        self.env.user.lang = "en_US"
+        self._recompute(late, self.company)
+        summaries = late.activity_ids.filtered(lambda a: a.user_id == collector).mapped("summary")
+        self.assertTrue(summaries)
+        self.assertChinese(self.leaks.in_texts(summaries), "A nightly activity summary")
 
     def test_workbooks(self):
         zh = self.env(context=dict(self.env.context, lang="zh_CN"))
