@@ -94,6 +94,13 @@ class TestRenderedInChinese(ReceivableCommon, HttpCase):
             self.leaks.in_texts(["应收账款 2024-06-30", "上海远航贸易", "INV/2024/00001"])
         )
 
+    def test_credit_means_creditworthiness_on_the_customer(self):
+        # 贷方 is the ledger's credit side: the statement's column, not the customer's tab
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        arch = zh["res.partner"].get_view(view_type="form")["arch"]
+        self.assertIn('<page string="信用管理" name="credit"', arch)
+        self.assertEqual(zh.ref("customer_tiering.credit_menu").name, "信用管理")
+
     def test_generated_names(self):
         self.assertChinese(
             self.leaks.in_texts([self.snapshot.name, self.statement.name]), "A generated name"
