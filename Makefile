@@ -2,14 +2,17 @@
 # make lint   ruff + pylint-odoo through pre-commit
 # make run    a local database with both addons and demo data on http://localhost:8069
 # make bench  the benchmarks in tests/bench/ (needs an `odoo` command)
+# make pot    regenerates addons/*/i18n/<addon>.pot with Odoo's exporter (needs an `odoo` command)
 
 PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 DB ?= logistics_demo
+POT_DB ?= logistics_pot
 ADDONS := customer_tiering,logistics_crm
+comma := ,
 
-.PHONY: test test-pure test-odoo lint run bench clean
+.PHONY: test test-pure test-odoo lint run bench pot clean
 
 test: test-pure test-odoo
 
@@ -33,6 +36,17 @@ lint: $(VENV)/.installed
 run:
 	@command -v odoo >/dev/null || { echo "make run needs an odoo command on PATH; or use docker compose (README)"; exit 1; }
 	odoo --addons-path=$(CURDIR)/addons -d $(DB) -i $(ADDONS) --db-filter='^$(DB)$$' --http-port=8069
+
+# the templates come from a fresh database without demo data: demo records are no terms
+pot:
+	@command -v odoo >/dev/null || { echo "make pot needs an odoo command on PATH"; exit 1; }
+	dropdb --if-exists $(POT_DB)
+	odoo --addons-path=$(CURDIR)/addons -d $(POT_DB) -i $(ADDONS) --without-demo=all --stop-after-init --http-port=0
+	for addon in $(subst $(comma), ,$(ADDONS)); do \
+		odoo --addons-path=$(CURDIR)/addons -d $(POT_DB) --modules=$$addon --stop-after-init --http-port=0 \
+			--i18n-export=$(CURDIR)/addons/$$addon/i18n/$$addon.pot || exit 1; \
+	done
+	dropdb $(POT_DB)
 
 bench:
 	$(PYTHON) tests/bench/run_all.py

@@ -6,7 +6,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..const import TIER_SELECTION
 from ..engine import scoring
 
 
@@ -19,7 +18,9 @@ class CustomerTieringNightly(models.AbstractModel):
         """History rows for every change, a chatter note for every change of an existing tier."""
         if not changes:
             return
-        labels = dict(TIER_SELECTION)
+        # the chatter notes are shared: in the company's language, not the nightly run's
+        env = self._company_language(company)
+        labels = self._tier_labels(env)
         history, notes = [], {}
         for pid, old_tier, new, result in changes:
             history.append(
@@ -38,7 +39,7 @@ class CustomerTieringNightly(models.AbstractModel):
                 }
             )
             if old_tier:  # a first grading is history, not news
-                notes[pid] = self._tier_change_body(company, old_tier, new, labels)
+                notes[pid] = self.with_env(env)._tier_change_body(company, old_tier, new, labels)
         self._insert_rows("customer.tier.history", history)
         self._post_batch_notes(notes)
 
@@ -69,7 +70,7 @@ class CustomerTieringNightly(models.AbstractModel):
                 }
             )
             if old_grade:
-                notes[pid] = Markup("<p>%s</p>") % self.env._(
+                notes[pid] = Markup("<p>%s</p>") % self._company_language(company)._(
                     "Credit grade (%(company)s): %(old)s → %(new)s — score %(score).1f, "
                     "suggested limit %(limit).0f.",
                     company=company.name,
@@ -181,15 +182,38 @@ class CustomerTieringNightly(models.AbstractModel):
             )
         )
 
+    def _company_language(self, company):
+        """An environment in the company's language, for the texts all its users share."""
+        return self.with_context(lang=company.partner_id.lang or self.env.lang).env
+
+    def _user_languages(self):
+        """``env_of(user_id)``: an environment in that user's language, for the texts
+        stored for them (the nightly run's own language is nobody's)."""
+        langs, envs = {}, {}
+
+        def env_of(user_id):
+            if user_id not in langs:
+                langs[user_id] = self.env["res.users"].browse(user_id).lang or self.env.lang
+            lang = langs[user_id]
+            if lang not in envs:
+                envs[lang] = self.with_context(lang=lang).env
+            return envs[lang]
+
+        return env_of
+
+    def _tier_labels(self, env):
+        """{tier: label} in the language of ``env``."""
+        field = self.env["res.partner"]._fields["customer_tier"]
+        return dict(field._description_selection(env))
+
     def _schedule_tier_activities(self, partners, policy, previous, written, today):
         """Service by tier and win-back, one create for the batch."""
         types = self._tier_activity_types()
         open_pairs = self._open_activity_pairs(partners, types.values())
         manager = policy.tier_manager_id or self.env.user
         model_id = self.env["ir.model"]._get_id("res.partner")
-        labels = dict(TIER_SELECTION)
-        _ = self.env._
-        contact_summary = _("Proactive contact (platinum)")
+        # each summary in its assignee's language
+        env_of = self._user_languages()
         contact_days = policy.platinum_contact_days
         todo = []
 
@@ -217,29 +241,37 @@ class CustomerTieringNightly(models.AbstractModel):
                         pid,
                         "assign",
                         manager.id,
-                        _("Assign an account manager to this platinum customer"),
+                        env_of(manager.id)._("Assign an account manager to this platinum customer"),
                     )
                 else:
-                    add(pid, "contact", user, contact_summary, contact_days)
+                    summary = env_of(user)._("Proactive contact (platinum)")
+                    add(pid, "contact", user, summary, contact_days)
             if pid in written:
                 change = scoring.tier_change(old["row"]["customer_tier"], new["customer_tier"])
                 if change:
+                    env = env_of(user)
+                    labels = self._tier_labels(env)
                     add(
                         pid,
                         "change",
                         user,
-                        _("Tier %(change)s: %(old)s → %(new)s")
+                        env._("Tier %(change)s: %(old)s → %(new)s")
                         % {
-                            "change": _("promotion") if change == "promotion" else _("demotion"),
+                            "change": env._("promotion")
+                            if change == "promotion"
+                            else env._("demotion"),
                             "old": labels[old["row"]["customer_tier"]],
                             "new": labels[new["customer_tier"]],
                         },
                     )
                 elif new["tier_rising"] and not old["row"]["tier_rising"]:
-                    add(pid, "change", user, _("Rising customer: high potential value"))
+                    add(
+                        pid, "change", user, env_of(user)._("Rising customer: high potential value")
+                    )
                 became_lost = new["customer_activity_status"] == "lost"
                 if became_lost and old["row"]["customer_activity_status"] != "lost":
-                    add(pid, "win_back", user or manager.id, _("Win back this lost customer"))
+                    winner = user or manager.id
+                    add(pid, "win_back", winner, env_of(winner)._("Win back this lost customer"))
         self._create_activities(todo)
 
     @api.model
@@ -257,32 +289,35 @@ class CustomerTieringNightly(models.AbstractModel):
         fallback = self.env.uid
         model_id = self.env["ir.model"]._get_id("res.partner")
         symbol = policy.company_id.currency_id.symbol
-        _ = self.env._
+        # each summary in its assignee's language
+        env_of = self._user_languages()
         # the policy's users read once for the batch, not once per customer
         bands = (
-            (policy.collection_user_over_90_id.id or fallback, _("over 90 days")),
-            (policy.collection_user_31_90_id.id or fallback, _("31–90 days")),
-            (None, _("1–30 days")),  # the customer's own account manager
+            (policy.collection_user_over_90_id.id or fallback, lambda env: env._("over 90 days")),
+            (policy.collection_user_31_90_id.id or fallback, lambda env: env._("31–90 days")),
+            (None, lambda env: env._("1–30 days")),  # the customer's own account manager
         )
         reviewer = policy.credit_reviewer_id.id or fallback
-        review_summary, deadline = _("Credit review due"), today.isoformat()
+        deadline = today.isoformat()
         todo = []
         for pid, facts in credit_facts.items():
             old = previous[pid]
             up_to_30, up_to_90, over_90 = facts.overdue_bands
             band = 0 if over_90 > 0 else 1 if up_to_90 > 0 else 2 if up_to_30 > 0 else None
             if band is not None and (pid, collection) not in open_pairs:
-                user, bucket = bands[band]
+                user, bucket_of = bands[band]
+                user = user or old["user_id"] or fallback
                 amount = (over_90, up_to_90, up_to_30)[band]
+                env = env_of(user)
                 todo.append(
                     {
                         "res_model_id": model_id,
                         "res_id": pid,
                         "activity_type_id": collection,
-                        "user_id": user or old["user_id"] or fallback,
+                        "user_id": user,
                         # plain formatting: currency.format looks the language up per call
-                        "summary": _("Collect %(amount)s overdue %(bucket)s")
-                        % {"amount": f"{symbol} {amount:,.2f}", "bucket": bucket},
+                        "summary": env._("Collect %(amount)s overdue %(bucket)s")
+                        % {"amount": f"{symbol} {amount:,.2f}", "bucket": bucket_of(env)},
                         "date_deadline": today,
                     }
                 )
@@ -294,7 +329,7 @@ class CustomerTieringNightly(models.AbstractModel):
                         "res_id": pid,
                         "activity_type_id": review,
                         "user_id": reviewer,
-                        "summary": review_summary,
+                        "summary": env_of(reviewer)._("Credit review due"),
                         "date_deadline": today,
                     }
                 )

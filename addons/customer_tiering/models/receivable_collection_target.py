@@ -113,7 +113,8 @@ class ReceivableCollectionTarget(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": target.user_id.id,
                     "date_deadline": target.deadline,
-                    "summary": self.env._(
+                    # stored: in the language of whoever collects
+                    "summary": self.with_context(lang=target.user_id.lang).env._(
                         "Collect %(amount)s from %(customer)s",
                         amount=target.currency_id.format(target.target_amount),
                         customer=target.partner_id.display_name,

@@ -119,7 +119,9 @@ class ReceivableSnapshot(models.Model):
     @api.depends("company_id", "date_to")
     def _compute_name(self):
         for snapshot in self:
-            snapshot.name = self.env._(
+            # the name is stored once: in the company's language, whoever computes it
+            lang = snapshot.company_id.partner_id.lang or self.env.lang
+            snapshot.name = self.with_context(lang=lang).env._(
                 "Receivables at %(date)s", date=fields.Date.to_string(snapshot.date_to) or ""
             )
 

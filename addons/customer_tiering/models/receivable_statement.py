@@ -68,7 +68,9 @@ class ReceivableStatement(models.Model):
     @api.depends("partner_id", "date_to")
     def _compute_name(self):
         for statement in self:
-            statement.name = self.env._(
+            # the name is stored once: in the customer's language, as on the statement itself
+            env = self.with_context(lang=statement.partner_id.lang or self.env.lang).env
+            statement.name = env._(
                 "Statement %(customer)s %(date)s",
                 customer=statement.partner_id.name or "",
                 date=fields.Date.to_string(statement.date_to) or "",
@@ -247,7 +249,10 @@ class ReceivableStatement(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
-                summary=self.env._("Statement disputed by the customer"),
+                # stored: in the manager's language, not the answering customer's
+                summary=self.with_context(lang=manager.lang).env._(
+                    "Statement disputed by the customer"
+                ),
                 note=comment,
             )
         self.message_post(body=body, author_id=partner.id, message_type="comment")

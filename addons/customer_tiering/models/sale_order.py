@@ -403,7 +403,10 @@ class SaleOrder(models.Model):
                 order.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=controller.id,
-                    summary=self.env._("Paid order on credit hold: release or refund"),
+                    # stored: in the language of whoever does the activity
+                    summary=self.with_context(lang=controller.lang).env._(
+                        "Paid order on credit hold: release or refund"
+                    ),
                     note=body,
                 )
 

@@ -237,6 +237,11 @@ class ComplaintPortal(DocumentPortal):
             or complaint.stage != "closed"
         ):
             return None
+        lang = (complaint.contact_id or complaint.partner_id).lang
+        if request.env.user._is_public() and lang in dict(request.env["res.lang"].get_installed()):
+            # a visitor without a login came by the survey email: the page speaks its language
+            request.update_context(lang=lang)
+            complaint = complaint.with_context(lang=lang)
         return complaint
 
     def _survey_values(self, complaint, token, **extra):

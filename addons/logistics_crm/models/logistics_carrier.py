@@ -455,7 +455,10 @@ class LogisticsCarrier(models.Model):
         manager = self._logistics_manager()
         self.activity_schedule(
             activity_type_id=activity_type.id,
-            summary=self.env._("Map %(count)s new status code(s)", count=len(added)),
+            # stored: in the language of whoever does the activity
+            summary=self.with_context(lang=manager.lang).env._(
+                "Map %(count)s new status code(s)", count=len(added)
+            ),
             note=", ".join(added),
             user_id=manager.id,
         )

@@ -519,7 +519,10 @@ class LogisticsComplaint(models.Model):
             if user:
                 self.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=self.env._("Dissatisfied customer after complaint %s", self.reference),
+                    # stored: in the language of whoever does the activity
+                    summary=self.with_context(lang=user.lang).env._(
+                        "Dissatisfied customer after complaint %s", self.reference
+                    ),
                     note=survey.comment or "",
                     user_id=user.id,
                 )

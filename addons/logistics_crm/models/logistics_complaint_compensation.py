@@ -52,6 +52,8 @@ class LogisticsComplaint(models.Model):
         if not journal:
             raise UserError(self.env._("The company has no sales journal for the credit note."))
         invoice_address = self.partner_id.address_get(["invoice"])["invoice"]
+        # the credit note goes to the customer: its texts are in the customer's language
+        _ = self.with_context(lang=self.partner_id.lang or self.env.lang).env._
         credit_note = moves.create(
             {
                 "move_type": "out_refund",
@@ -59,12 +61,12 @@ class LogisticsComplaint(models.Model):
                 "journal_id": journal.id,
                 "currency_id": self.currency_id.id,
                 "invoice_origin": self.reference,
-                "ref": self.env._("Compensation for complaint %s", self.reference),
+                "ref": _("Compensation for complaint %s", self.reference),
                 "reversed_entry_id": self.invoice_id.id,
                 "invoice_line_ids": [
                     Command.create(
                         {
-                            "name": self.env._(
+                            "name": _(
                                 "Compensation: %(ref)s %(subject)s",
                                 ref=self.reference,
                                 subject=self.name,

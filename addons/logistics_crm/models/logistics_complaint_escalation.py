@@ -130,7 +130,10 @@ class LogisticsComplaint(models.Model):
         if manager:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Complaint %s breached its SLA", self.reference),
+                # stored: in the language of whoever does the activity
+                summary=self.with_context(lang=manager.lang).env._(
+                    "Complaint %s breached its SLA", self.reference
+                ),
                 note=missed,
                 user_id=manager.id,
             )

@@ -429,11 +429,15 @@ class LogisticsShipment(models.Model):
         queued = [shipment for shipment, milestone in changed.items() if milestone in NOTIFY]
         for shipment in queued:
             if changed[shipment] == "exception":
+                user = shipment.user_id or shipment.carrier_id._logistics_manager()
+                # the summary is stored: in the language of whoever does the activity
                 shipment.activity_schedule(
                     activity_type_id=exception_type.id,
-                    summary=self.env._("Shipment exception: call the customer"),
+                    summary=self.with_context(lang=user.lang).env._(
+                        "Shipment exception: call the customer"
+                    ),
                     note=shipment.last_event_description,
-                    user_id=(shipment.user_id or shipment.carrier_id._logistics_manager()).id,
+                    user_id=user.id,
                 )
         if queued:
             # their notify_pending was set with their milestone (_refresh_from_events)
