@@ -1,7 +1,7 @@
 {
     "name": "Logistics CRM",
     "summary": "Shipments, tracking, complaints and tier SLAs for a logistics provider",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "author": "Logistics CRM Contributors",
     "website": "https://github.com/logistics-crm/odoo-logistics-crm",

@@ -10,3 +10,4 @@ from . import test_receivable_statement
 from . import test_receivable_collection
 from . import test_customer_360
 from . import test_churn
+from . import test_report_figures
