@@ -1,3 +1,4 @@
+from . import report_figures
 from . import res_company
 from . import res_partner_tier
 from . import res_partner_credit
@@ -16,5 +17,6 @@ from . import payment_transaction
 from . import customer_tiering_demo
 from . import receivable_snapshot
 from . import receivable_snapshot_line
+from . import receivable_snapshot_figures
 from . import receivable_statement
 from . import receivable_collection_target

@@ -7,6 +7,7 @@ class CustomerTierHistory(models.Model):
     """One row per tier change of a customer in a company."""
 
     _name = "customer.tier.history"
+    _inherit = ["customer.tier.order.mixin"]
     _description = "Customer Tier History"
     _order = "date desc, id desc"
     _check_company_auto = True

@@ -173,10 +173,12 @@ class CustomerTieringNightly(models.AbstractModel):
 
     def _tier_row(self, fact, result, old, rules, boundaries, today):
         last = fact.last_invoice_date
-        candidate = self._candidate_of(result, rules)
         computed = result.tier
+        shown = old["row"]["customer_tier"] if old["locked"] else computed
+        # the flag speaks of the tier shown: none while a lock shows another one
+        candidate = self._candidate_of(result, rules) if shown == computed else None
         return {
-            "customer_tier": old["row"]["customer_tier"] if old["locked"] else computed,
+            "customer_tier": shown,
             "tier_computed": computed,
             "tier_current_score": result.current_score,
             "tier_potential_score": result.potential_score,

@@ -11,9 +11,13 @@ class ReceivableSnapshotLine(models.Model):
     """One customer in a month-end snapshot: balance table and aging."""
 
     _name = "receivable.snapshot.line"
+    _inherit = ["customer.tier.order.mixin", "customer.period.end.mixin"]
     _description = "Month-end Receivables Snapshot Line"
     _order = "snapshot_id desc, closing_balance desc, id"
     _rec_name = "partner_id"
+    # balances and aging hold at the cut-off: never added up over months
+    _period_end = ("closing_balance", "overdue_amount", *BUCKET_FIELDS)
+    _period_start = ("opening_balance", "previous_closing_balance", "previous_overdue_amount")
 
     snapshot_id = fields.Many2one(
         "receivable.snapshot", required=True, ondelete="cascade", index=True
@@ -67,6 +71,18 @@ class ReceivableSnapshotLine(models.Model):
         search="_search_in_latest_snapshot",
         help="Belongs to its company's computed or closed snapshot with the latest cut-off date.",
     )
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Aging columns titled with their ranges (Not due, 1-30, ...), from the
+        company's buckets as new snapshots take them; unused buckets keep their
+        generic title."""
+        result = super().fields_get(allfields, attributes)
+        labels = self.env.company._bucket_labels(self.env.company._receivable_edges())
+        for name, label in zip(BUCKET_FIELDS, labels, strict=False):
+            if "string" in result.get(name, {}):
+                result[name]["string"] = label
+        return result
 
     @api.depends("partner_id")
     def _compute_partner_label(self):

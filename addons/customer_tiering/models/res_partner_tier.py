@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from ..access import SALES_MANAGER, in_any_group
 from ..const import TIER_SELECTION
 from ..engine import scoring
+from .report_figures import rank_tiers
 
 CHAIN_POSITIONS = [
     ("upstream", "Upstream (supplier side)"),
@@ -117,6 +118,10 @@ class ResPartner(models.Model):
     tier_history_ids = fields.One2many(
         "customer.tier.history", "partner_id", string="Tier History", readonly=True
     )
+
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # the value pyramid and pivot list the tiers best first, not A to Z
+        return super()._read_group_orderby(order, rank_tiers(self, groupby_terms), query)
 
     @api.depends_context("company")
     @api.depends("tier_breakdown")

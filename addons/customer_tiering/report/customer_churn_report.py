@@ -9,9 +9,14 @@ class CustomerChurnReport(models.Model):
     at-risk boundary (12 months by default): past it a customer is lost."""
 
     _name = "customer.churn.report"
+    _inherit = ["customer.period.end.mixin"]
     _description = "Customer Churn by Month"
     _auto = False
     _order = "month desc"
+    # each count is a state at its month (customers in the rolling windows):
+    # several months together show their latest month, never the months added up
+    _period_date = "month"
+    _period_end = ("active_customers", "previous_customers", "churned_customers", "new_customers")
 
     company_id = fields.Many2one("res.company", readonly=True)
     month = fields.Date(readonly=True)
@@ -21,6 +26,7 @@ class CustomerChurnReport(models.Model):
     )
     churned_customers = fields.Integer(readonly=True, aggregator="sum")
     new_customers = fields.Integer(readonly=True, aggregator="sum")
+    # empty when nobody was active a window before: such months stay out of the average
     churn_rate = fields.Float(string="Churn Rate (%)", readonly=True, aggregator="avg")
 
     def init(self):
@@ -64,9 +70,9 @@ class CustomerChurnReport(models.Model):
                            AS churned_customers,
                        COUNT(f.partner_id) FILTER (WHERE f.now_active AND NOT f.before_active)
                            AS new_customers,
-                       COALESCE(100.0 * COUNT(f.partner_id)
-                                FILTER (WHERE f.before_active AND NOT f.now_active)
-                                / NULLIF(COUNT(f.partner_id) FILTER (WHERE f.before_active), 0), 0)
+                       100.0 * COUNT(f.partner_id)
+                           FILTER (WHERE f.before_active AND NOT f.now_active)
+                           / NULLIF(COUNT(f.partner_id) FILTER (WHERE f.before_active), 0)
                            AS churn_rate
                   FROM months ms
                   LEFT JOIN flags f ON f.company_id = ms.company_id AND f.month = ms.month

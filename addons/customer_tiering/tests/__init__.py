@@ -12,3 +12,4 @@ from . import test_customer_360
 from . import test_churn
 from . import test_receivable_snapshot_defaults
 from . import test_receivable_xlsx
+from . import test_report_figures

@@ -43,9 +43,15 @@ class CustomerTierOverride(models.TransientModel):
             if not self.tier:
                 raise UserError(self.env._("Choose the tier to lock."))
             new_tier = self.tier
-            partner.write(
-                {"tier_locked": True, "tier_lock_reason": self.reason, "customer_tier": new_tier}
-            )
+            values = {
+                "tier_locked": True,
+                "tier_lock_reason": self.reason,
+                "customer_tier": new_tier,
+            }
+            if new_tier != partner.tier_computed:
+                # the candidate flag was about the computed tier, no longer shown
+                values["tier_candidate"] = False
+            partner.write(values)
         else:
             new_tier = partner.tier_computed or old_tier
             partner.write(

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.addons.customer_tiering.access import in_any_group, require_any_group
 from odoo.addons.customer_tiering.const import TIER_SELECTION
 
+from .nullable_float import NullableFloat
+
 _logger = logging.getLogger(__name__)
 
 COMPLAINT_STAGES = [
@@ -52,7 +54,12 @@ class LogisticsComplaint(models.Model):
 
     _name = "logistics.complaint"
     _description = "Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "customer.tier.order.mixin",
+    ]
     _order = "date desc, id desc"
     _rec_names_search = ["reference", "name", "partner_id"]
     _check_company_auto = True
@@ -196,17 +203,19 @@ class LogisticsComplaint(models.Model):
     )
     response_escalated = fields.Boolean(readonly=True, copy=False)
     resolution_escalated = fields.Boolean(readonly=True, copy=False)
-    first_response_hours = fields.Float(
+    # empty until acknowledged / resolved: averages count the finished ones only
+    first_response_hours = NullableFloat(
         compute="_compute_durations", store=True, aggregator="avg", digits=(10, 1)
     )
-    resolution_hours = fields.Float(
+    resolution_hours = NullableFloat(
         compute="_compute_durations", store=True, aggregator="avg", digits=(10, 1)
     )
     # satisfaction survey
     survey_token = fields.Char(copy=False, readonly=True, groups="base.group_user")
     survey_url = fields.Char(compute="_compute_survey_url", groups="base.group_user")
     survey_ids = fields.One2many("logistics.complaint.survey", "complaint_id", readonly=True)
-    satisfaction_score = fields.Float(
+    # empty without an answer: the average is over answered surveys only
+    satisfaction_score = NullableFloat(
         compute="_compute_satisfaction", store=True, aggregator="avg", digits=(3, 2)
     )
     satisfaction_band = fields.Selection(
@@ -250,9 +259,9 @@ class LogisticsComplaint(models.Model):
         for complaint in self:
             start = complaint.date
             ack, resolved = complaint.acknowledged_date, complaint.resolved_date
-            complaint.first_response_hours = (ack - start).total_seconds() / 3600 if ack else 0.0
+            complaint.first_response_hours = (ack - start).total_seconds() / 3600 if ack else False
             complaint.resolution_hours = (
-                (resolved - start).total_seconds() / 3600 if resolved else 0.0
+                (resolved - start).total_seconds() / 3600 if resolved else False
             )
 
     def _compute_access_url(self):
@@ -272,7 +281,7 @@ class LogisticsComplaint(models.Model):
     def _compute_satisfaction(self):
         for complaint in self:
             survey = complaint.survey_ids[:1]
-            complaint.satisfaction_score = survey.score
+            complaint.satisfaction_score = survey.score if survey else False
             complaint.satisfaction_band = survey.band
 
     def _check_accepted_amount(self):

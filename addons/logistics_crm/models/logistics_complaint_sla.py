@@ -18,6 +18,7 @@ class LogisticsComplaintSla(models.Model):
     """Response and resolution time a company promises to customers of one tier."""
 
     _name = "logistics.complaint.sla"
+    _inherit = ["customer.tier.order.mixin"]
     _description = "Complaint SLA Policy"
     _order = "company_id, sequence, id"
     _check_company_auto = True

@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .nullable_float import NullableFloat
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -13,7 +15,8 @@ class ResPartner(models.Model):
         compute="_compute_complaint_figures",
         help="Complaints neither closed nor rejected.",
     )
-    complaint_satisfaction = fields.Float(
+    # empty without an answered survey: no answer is not a score of 0
+    complaint_satisfaction = NullableFloat(
         string="Satisfaction",
         compute="_compute_complaint_figures",
         digits=(3, 2),
@@ -49,7 +52,7 @@ class ResPartner(models.Model):
             pid = partner.commercial_partner_id.id
             partner.complaint_count = counts.get(pid, 0)
             partner.complaint_open_count = open_counts.get(pid, 0)
-            partner.complaint_satisfaction = averages.get(pid) or 0.0
+            partner.complaint_satisfaction = averages.get(pid, False)
 
     @api.depends_context("company")
     def _compute_complaint_rate(self):

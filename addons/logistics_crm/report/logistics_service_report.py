@@ -16,6 +16,7 @@ class LogisticsServiceReport(models.Model):
     """
 
     _name = "logistics.service.report"
+    _inherit = ["customer.tier.order.mixin"]
     _description = "Service Dashboard"
     _auto = False
     _order = "date desc, id desc"

@@ -20,6 +20,7 @@ from . import test_shipment_sale_order
 from . import test_complaint_flow
 from . import test_complaint_portal
 from . import test_complaint_sla
+from . import test_complaint_figures
 from . import test_shipment_claim
 
 # dashboards
