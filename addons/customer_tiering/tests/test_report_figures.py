@@ -21,7 +21,9 @@ class TestReceivableFigures(CustomerTieringCommon):
         super().setUpClass()
         cls.company = cls.company_data["company"]
         # one customer per tier, created A to Z so that the order proves nothing
-        cls.customers = {tier: cls._customer(f"{tier} customer") for tier in sorted(TIERS_BEST_FIRST)}
+        cls.customers = {
+            tier: cls._customer(f"{tier} customer") for tier in sorted(TIERS_BEST_FIRST)
+        }
         cls.january = cls._snapshot(date(2026, 1, 31), closing=100.0)
         cls.february = cls._snapshot(date(2026, 2, 28), closing=200.0)
         cls.lines = cls.january.line_ids | cls.february.line_ids
