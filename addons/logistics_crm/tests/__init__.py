@@ -25,3 +25,4 @@ from . import test_shipment_claim
 # dashboards
 from . import test_service_report
 from . import test_story_tour
+from . import test_demo_history
