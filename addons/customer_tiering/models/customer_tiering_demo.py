@@ -244,21 +244,23 @@ class CustomerTieringDemo(models.AbstractModel):
                 [("partner_id", "in", partners.ids), ("origin", "=", "automatic")], order="id"
             )
         }
-        first_invoice = dict(
-            self.env["account.move"]._read_group(
+        # what each customer bought a month while it did business with us
+        business = {
+            partner: (first, total / max((last - first).days / 30, 1))
+            for partner, first, last, total in self.env["account.move"]._read_group(
                 [("partner_id", "in", partners.ids), ("move_type", "=", "out_invoice")],
                 ["partner_id"],
-                ["invoice_date:min"],
+                ["invoice_date:min", "invoice_date:max", "amount_untaxed:sum"],
             )
-        )
+        }
         rng = random.Random(demo_plan.SEED)
         today = fields.Date.context_today(self)
         values = []
         for partner in partners.sorted("id"):
-            review, start = latest.get(partner), first_invoice.get(partner)
-            if not review or not start:
+            review = latest.get(partner)
+            if not review or partner not in business:
                 continue
-            monthly = partner.tier_revenue / max(policy.window_months, 1)
+            start, monthly = business[partner]
             chain, grade, day = [], review.grade, today  # newest first
             while True:
                 day -= relativedelta(months=grades[grade].review_months, days=rng.randint(0, 9))
