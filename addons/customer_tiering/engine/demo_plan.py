@@ -13,10 +13,6 @@ from datetime import timedelta
 
 SEED = 20250506
 HISTORY_MONTHS = 18
-# a gold customer whose deliveries go wrong over its last months: it then orders
-# only this share of what it used to
-SOURING_MONTHS = 6
-SOURING_KEEPS = 0.3
 # the platinum customer whose account manager is still to be assigned
 WITHOUT_MANAGER = "Rotterdam Fresh Produce B.V."
 
@@ -28,7 +24,7 @@ CUSTOMERS = (
     ("深圳华芯电子科技有限公司", "CN", "深圳", "base.res_partner_industry_C", 5200, 2100000000.0, "upstream", "platinum", "zh_CN"),
     ("Rotterdam Fresh Produce B.V.", "NL", "Rotterdam", "base.res_partner_industry_A", 800, 310000000.0, "downstream", "platinum", "en_US"),
     ("宁波港通汽车零部件有限公司", "CN", "宁波", "base.res_partner_industry_C", 3100, 1200000000.0, "upstream", "platinum", "zh_CN"),
-    ("广州南沙冷链食品有限公司", "CN", "广州", "base.res_partner_industry_I", 650, 240000000.0, "downstream", "souring", "zh_CN"),
+    ("广州南沙冷链食品有限公司", "CN", "广州", "base.res_partner_industry_I", 650, 240000000.0, "downstream", "gold", "zh_CN"),
     ("Hamburg Maschinenbau GmbH", "DE", "Hamburg", "base.res_partner_industry_C", 1200, 420000000.0, "upstream", "gold", "en_US"),
     ("成都西部医药物流有限公司", "CN", "成都", "base.res_partner_industry_Q", 900, 380000000.0, "downstream", "gold", "zh_CN"),
     ("Lyon Textiles SA", "FR", "Lyon", "base.res_partner_industry_C", 450, 95000000.0, "upstream", "gold", "en_US"),
@@ -73,7 +69,6 @@ CUSTOMERS = (
 ARCHETYPES = {
     "platinum": dict(per_month=2.5, amount=(35000, 70000), delay=(20, 32), paid=1.0, quiet=0, since=18),
     "gold": dict(per_month=1.2, amount=(15000, 35000), delay=(25, 40), paid=1.0, quiet=0, since=18),
-    "souring": dict(per_month=1.2, amount=(15000, 35000), delay=(25, 40), paid=1.0, quiet=0, since=18),
     "iron": dict(per_month=0.6, amount=(4000, 12000), delay=(25, 45), paid=1.0, quiet=0, since=18),
     "lead": dict(per_month=0.2, amount=(800, 3000), delay=(30, 60), paid=1.0, quiet=1, since=14),
     "rising": dict(per_month=0.5, amount=(2000, 4000), delay=(15, 30), paid=1.0, quiet=0, since=7),
@@ -179,8 +174,6 @@ def _invoices_of(index, profile, archetype, today, rng):
                 invoice.payments.append(PlannedPayment(delay, 1.0))
         if rng.random() < 0.04:
             invoice.refund_share = 0.1
-        if archetype == "souring" and day < SOURING_MONTHS * 30 and rng.random() > SOURING_KEEPS:
-            continue
         result.append(invoice)
     return result
 

@@ -134,7 +134,7 @@ class LogisticsComplaintDemo(models.AbstractModel):
     def _generate_demo_history_complaints(self):
         """Complaints along the history's late and damaged deliveries: the damage claims
         the tracking opened, and some customers calling about late ones. All settled
-        by now; about two in three surveys answered, the cold chain customer's sour."""
+        by now; about two in three surveys answered, the Milan customer's sour."""
         Shipment = self.env["logistics.shipment"]
         settled_before = fields.Datetime.now() - timedelta(days=20)
         history = Shipment.search(

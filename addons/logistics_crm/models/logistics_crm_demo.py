@@ -82,7 +82,7 @@ SEASON = {
 }
 TRANSIT_DAYS = {"express": 2, "standard": 4, "economy": 7}
 # the customer whose deliveries go wrong over the last months, then its tier falls
-SOURING_CUSTOMER = "广州南沙冷链食品有限公司"
+SOURING_CUSTOMER = "Milano Design Srl"
 SOURING_MONTHS = 6
 # the line haul carrier slips over its last months: late share from this, to that
 LINEHAUL_SLIP_MONTHS = 10
@@ -120,8 +120,8 @@ class LogisticsCrmDemo(models.AbstractModel):
     def _generate_demo_history(self):
         """The delivered shipments behind the demo story's invoices, over its eighteen
         months: more before the Spring Festival and Singles' Day, fewer during the
-        festival; Zhongtai Express slipping over its last ten months, and the cold
-        chain customer's deliveries going wrong over the last six."""
+        festival; Zhongtai Express slipping over its last ten months, and the Milan
+        customer's deliveries going wrong over the last six."""
         invoices = self.env["account.move"].search(
             [
                 ("move_type", "=", "out_invoice"),
