@@ -13,6 +13,8 @@ from datetime import timedelta
 
 SEED = 20250506
 HISTORY_MONTHS = 18
+# the platinum customer whose account manager is still to be assigned
+WITHOUT_MANAGER = "Rotterdam Fresh Produce B.V."
 
 # name, country, city, industry xml id (base), employees, annual revenue (CNY
 # or the company's currency), chain position, archetype, language
@@ -23,16 +25,16 @@ CUSTOMERS = (
     ("Rotterdam Fresh Produce B.V.", "NL", "Rotterdam", "base.res_partner_industry_A", 800, 310000000.0, "downstream", "platinum", "en_US"),
     ("宁波港通汽车零部件有限公司", "CN", "宁波", "base.res_partner_industry_C", 3100, 1200000000.0, "upstream", "platinum", "zh_CN"),
     ("广州南沙冷链食品有限公司", "CN", "广州", "base.res_partner_industry_I", 650, 240000000.0, "downstream", "gold", "zh_CN"),
-    ("Hamburg Maschinenbau GmbH", "DE", "Hamburg", "base.res_partner_industry_C", 1200, 420000000.0, "upstream", "gold", "de_DE"),
+    ("Hamburg Maschinenbau GmbH", "DE", "Hamburg", "base.res_partner_industry_C", 1200, 420000000.0, "upstream", "gold", "en_US"),
     ("成都西部医药物流有限公司", "CN", "成都", "base.res_partner_industry_Q", 900, 380000000.0, "downstream", "gold", "zh_CN"),
-    ("Lyon Textiles SA", "FR", "Lyon", "base.res_partner_industry_C", 450, 95000000.0, "upstream", "gold", "fr_FR"),
+    ("Lyon Textiles SA", "FR", "Lyon", "base.res_partner_industry_C", 450, 95000000.0, "upstream", "gold", "en_US"),
     ("天津渤海化工有限公司", "CN", "天津", "base.res_partner_industry_C", 2000, 780000000.0, "upstream", "late_payer", "zh_CN"),
     ("Chicago Home Goods Inc.", "US", "Chicago", "base.res_partner_industry_G", 300, 60000000.0, "end_user", "gold", "en_US"),
     ("杭州云仓电商有限公司", "CN", "杭州", "base.res_partner_industry_G", 120, 40000000.0, "end_user", "rising", "zh_CN"),
     ("Singapore Solar Components Pte Ltd", "SG", "Singapore", "base.res_partner_industry_D", 260, 150000000.0, "upstream", "rising", "en_US"),
     ("苏州精工五金制品厂", "CN", "苏州", "base.res_partner_industry_C", 180, 35000000.0, "upstream", "iron", "zh_CN"),
     ("青岛海丰水产有限公司", "CN", "青岛", "base.res_partner_industry_A", 90, 22000000.0, "upstream", "iron", "zh_CN"),
-    ("Milano Design Srl", "IT", "Milano", "base.res_partner_industry_C", 60, 12000000.0, "end_user", "iron", "it_IT"),
+    ("Milano Design Srl", "IT", "Milano", "base.res_partner_industry_C", 60, 12000000.0, "end_user", "iron", "en_US"),
     ("武汉光谷光电有限公司", "CN", "武汉", "base.res_partner_industry_C", 350, 70000000.0, "upstream", "iron", "zh_CN"),
     ("Busan Marine Supplies Co., Ltd.", "KR", "Busan", "base.res_partner_industry_G", 75, 18000000.0, "downstream", "iron", "en_US"),
     ("厦门鹭岛茶业有限公司", "CN", "厦门", "base.res_partner_industry_A", 40, 8000000.0, "end_user", "partial_payer", "zh_CN"),
@@ -43,17 +45,17 @@ CUSTOMERS = (
     ("昆明高原花卉有限公司", "CN", "昆明", "base.res_partner_industry_A", 35, 6000000.0, "end_user", "lead", "zh_CN"),
     ("Lagos Import & Export Ltd", "NG", "Lagos", "base.res_partner_industry_G", 25, 3000000.0, "downstream", "lead", "en_US"),
     ("哈尔滨冰城乳业有限公司", "CN", "哈尔滨", "base.res_partner_industry_A", 60, 9000000.0, "end_user", "lead", "zh_CN"),
-    ("Valencia Citrus Cooperative", "ES", "Valencia", "base.res_partner_industry_A", 30, 5000000.0, "upstream", "lead", "es_ES"),
+    ("Valencia Citrus Cooperative", "ES", "Valencia", "base.res_partner_industry_A", 30, 5000000.0, "upstream", "lead", "en_US"),
     ("南宁东盟商贸有限公司", "CN", "南宁", "base.res_partner_industry_G", 20, 4000000.0, "downstream", "lead", "zh_CN"),
     ("Melbourne Wine Exports Pty Ltd", "AU", "Melbourne", "base.res_partner_industry_A", 45, 7000000.0, "end_user", "lead", "en_US"),
     ("大连北方船舶配件有限公司", "CN", "大连", "base.res_partner_industry_C", 160, 28000000.0, "upstream", "lost", "zh_CN"),
     ("Mumbai Pharma Distributors Pvt Ltd", "IN", "Mumbai", "base.res_partner_industry_Q", 300, 45000000.0, "downstream", "lost", "en_US"),
     ("福州闽江家具有限公司", "CN", "福州", "base.res_partner_industry_C", 85, 14000000.0, "end_user", "lost", "zh_CN"),
-    ("São Paulo Coffee Traders Ltda", "BR", "São Paulo", "base.res_partner_industry_A", 70, 11000000.0, "upstream", "lost", "pt_BR"),
+    ("São Paulo Coffee Traders Ltda", "BR", "São Paulo", "base.res_partner_industry_A", 70, 11000000.0, "upstream", "lost", "en_US"),
     ("西安古城文化用品有限公司", "CN", "西安", "base.res_partner_industry_G", 55, 7000000.0, "end_user", "cooling", "zh_CN"),
     ("Gdańsk Amber Logistics Sp. z o.o.", "PL", "Gdańsk", "base.res_partner_industry_H", 95, 16000000.0, "downstream", "cooling", "en_US"),
     ("长沙湘江工程机械有限公司", "CN", "长沙", "base.res_partner_industry_C", 700, 260000000.0, "upstream", "at_risk", "zh_CN"),
-    ("Osaka Precision Tools K.K.", "JP", "Osaka", "base.res_partner_industry_C", 410, 120000000.0, "upstream", "at_risk", "ja_JP"),
+    ("Osaka Precision Tools K.K.", "JP", "Osaka", "base.res_partner_industry_C", 410, 120000000.0, "upstream", "at_risk", "en_US"),
     ("义乌小商品出口有限公司", "CN", "义乌", "base.res_partner_industry_G", 65, 20000000.0, "downstream", "partial_payer", "zh_CN"),
     ("Vancouver Timber Corp.", "CA", "Vancouver", "base.res_partner_industry_A", 130, 40000000.0, "upstream", "iron", "en_US"),
     ("佛山陶瓷建材有限公司", "CN", "佛山", "base.res_partner_industry_F", 480, 150000000.0, "upstream", "gold", "zh_CN"),

@@ -562,34 +562,3 @@ class ReceivableSnapshot(models.Model):
             )
         )
         return {str(account_id): float(balance) for account_id, balance in rows}
-
-    # -- demo ---------------------------------------------------------------------
-
-    @api.model
-    def _create_demo_snapshots(self):
-        """Two closed month-ends and the open current month, for the current company."""
-        today = fields.Date.context_today(self)
-        first_of_month = today.replace(day=1)
-        snapshots = self.browse()
-        for months_back in (2, 1):
-            date_from, date_to = self._month_bounds(
-                first_of_month - relativedelta(months=months_back)
-            )
-            snapshots |= self.create({"date_from": date_from, "date_to": date_to})
-        snapshots |= self.create({"date_from": first_of_month, "date_to": today})
-        snapshots.sorted("date_to").action_compute()
-        closed = snapshots[:2]
-        closed.action_close()
-        # last month's statements went out; some customers answered
-        statements = self.env["receivable.statement"]._generate_for_snapshot(closed[1])
-        statements.write({"state": "sent", "sent_date": fields.Datetime.now()})
-        for index, statement in enumerate(statements.sorted("id")[:4]):
-            if index == 3:
-                statement._customer_answer(
-                    "dispute",
-                    statement.partner_id,
-                    self.env._("The credit note for the damaged pallets is missing."),
-                )
-            else:
-                statement._customer_answer("confirm", statement.partner_id)
-        return snapshots

@@ -1,8 +1,11 @@
 import logging
+import random
 import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
+
+from .logistics_crm_demo import SEED, SOURING_CUSTOMER
 
 _logger = logging.getLogger(__name__)
 
@@ -14,10 +17,10 @@ DEMO_COMPLAINTS = (
     ("investigating", "loss", 9, "One carton missing on arrival", 850.0, None),
     ("solution_proposed", "staff_attitude", 2, "Driver was rude at the loading dock", 0.0, None),
     ("customer_confirmed", "delay", 5, "Customs paperwork held the container", 0.0, None),
-    ("closed", "damage", 20, "Wet cartons after rain", 1200.0, (5, 5, 5, 4, 5, 5)),
-    ("closed", "delay", 35, "Late pickup in Shenzhen", 0.0, (4, 4, 5, 4, 4, 4)),
-    ("closed", "billing", 50, "Invoice in the wrong currency", 0.0, (3, 2, 3, 4, 3, 2)),
-    ("closed", "staff_attitude", 75, "No call back after a missed delivery", 0.0, None),
+    ("closed", "damage", 40, "Wet cartons after rain", 1200.0, (5, 5, 5, 4, 5, 5)),
+    ("closed", "delay", 130, "Late pickup in Shenzhen", 0.0, (4, 4, 5, 4, 4, 4)),
+    ("closed", "billing", 230, "Invoice in the wrong currency", 0.0, (3, 2, 3, 4, 3, 2)),
+    ("closed", "staff_attitude", 330, "No call back after a missed delivery", 0.0, None),
     ("rejected", "other", 12, "Damage caused by the consignee's forklift", 400.0, None),
 )
 ROOT_CAUSES = {
@@ -60,8 +63,9 @@ class LogisticsComplaintDemo(models.AbstractModel):
         for index, (stage, code, days, subject, claimed, scores) in enumerate(DEMO_COMPLAINTS):
             customer = customers[index % len(customers)]
             filed = now - timedelta(days=days)
+            # the customer's latest shipment before the complaint
             shipment = self.env["logistics.shipment"].search(
-                [("commercial_partner_id", "=", customer.id)], limit=1
+                [("commercial_partner_id", "=", customer.id), ("booked_date", "<", filed)], limit=1
             )
             complaint = Complaint.create(
                 {
@@ -82,7 +86,8 @@ class LogisticsComplaintDemo(models.AbstractModel):
             if stage == "closed":
                 complaint.survey_token = secrets.token_urlsafe(24)
                 if scores:
-                    complaint._record_survey_answer(self._demo_scores(scores))
+                    answered = complaint.closed_date + timedelta(days=1, hours=index)
+                    complaint._record_survey_answer(self._demo_scores(scores, answered))
             if stage == "closed" and claimed:
                 complaint.accepted_amount = claimed * 0.75
                 if self.env["account.journal"].search_count(
@@ -120,6 +125,90 @@ class LogisticsComplaintDemo(models.AbstractModel):
         return values
 
     @api.model
-    def _demo_scores(self, scores):
+    def _demo_scores(self, scores, answered):
         names = ["overall", "reliability", "assurance", "tangibles", "empathy", "responsiveness"]
-        return {f"{name}_score": score for name, score in zip(names, scores, strict=True)}
+        values = {f"{name}_score": score for name, score in zip(names, scores, strict=True)}
+        return {**values, "answer_date": answered}
+
+    @api.model
+    def _generate_demo_history_complaints(self):
+        """Complaints along the history's late and damaged deliveries: the damage claims
+        the tracking opened, and some customers calling about late ones. All settled
+        by now; about two in three surveys answered, the Milan customer's sour."""
+        Shipment = self.env["logistics.shipment"]
+        settled_before = fields.Datetime.now() - timedelta(days=20)
+        history = Shipment.search(
+            [
+                ("partner_id.email", "=like", "ar%@customer.example.com"),
+                ("milestone", "=", "delivered"),
+            ],
+            order="actual_delivery, id",
+        )
+        delivered = history.filtered(lambda s: s.actual_delivery < settled_before)
+        if not delivered:
+            return
+        rng = random.Random(SEED)
+        categories = {c.code: c for c in self.env["logistics.complaint.category"].search([])}
+        claims = self.env["logistics.complaint"].search(
+            [("shipment_id", "in", history.ids), ("tracking_event_id", "!=", False)]
+        )
+        for claim in claims:
+            claim.write({"date": claim.tracking_event_id.event_time + timedelta(hours=2)})
+        # the latest claims are still being looked into
+        recent = claims.filtered(lambda c: c.shipment_id not in delivered)
+        for claim in recent:
+            progress = self._demo_progress(claim, "investigating", "damage", claim.date)
+            handler = claim.partner_id.user_id or self.env.ref("base.user_admin")
+            claim.write({"user_id": handler.id, **progress})
+        claims -= recent
+        calls = []
+        for shipment in delivered.filtered(lambda s: not s.on_time and not s.had_exception):
+            souring = shipment.commercial_partner_id.name == SOURING_CUSTOMER
+            if rng.random() < (0.7 if souring else 0.2):
+                late_days = (shipment.actual_delivery - shipment.planned_delivery).days + 1
+                calls.append(
+                    {
+                        "name": f"Delivery to {shipment.destination} {late_days} day(s) late",
+                        "partner_id": shipment.commercial_partner_id.id,
+                        "category_id": categories["delay"].id,
+                        "channel": rng.choice(("phone", "email", "portal")),
+                        "severity": "high" if souring else rng.choice(("low", "medium")),
+                        "date": shipment.actual_delivery + timedelta(hours=rng.randint(2, 30)),
+                        "shipment_id": shipment.id,
+                        "description": "The consignee waited for the delivery.",
+                    }
+                )
+        complaints = claims | self.env["logistics.complaint"].create(calls)
+        (complaints | recent)._set_sla_deadlines()
+        for complaint in complaints.sorted(lambda c: (c.date, c.id)):
+            self._settle_demo_complaint(complaint, rng)
+        self.env["logistics.crm.demo"]._date_messages_as(complaints | recent, "date")
+        _logger.info("Demo history: %s complaints.", len(complaints))
+
+    @api.model
+    def _settle_demo_complaint(self, complaint, rng):
+        code = complaint.category_id.code
+        souring = complaint.partner_id.name == SOURING_CUSTOMER
+        handler = complaint.partner_id.user_id or self.env.ref("base.user_admin")
+        if rng.random() < 0.08 and not souring:
+            complaint.write(
+                {
+                    "user_id": handler.id,
+                    **self._demo_progress(complaint, "rejected", code, complaint.date),
+                }
+            )
+            return
+        complaint.write(
+            {
+                "user_id": handler.id,
+                **self._demo_progress(complaint, "closed", code, complaint.date),
+            }
+        )
+        complaint.survey_token = secrets.token_urlsafe(24)
+        if rng.random() < 0.65:
+            if souring:
+                scores = [rng.randint(1, 3) for _name in range(6)]
+            else:
+                scores = [rng.choice((3, 4, 4, 5, 5, 5)) for _name in range(6)]
+            answered = complaint.closed_date + timedelta(days=rng.randint(1, 4))
+            complaint._record_survey_answer(self._demo_scores(scores, answered))

@@ -28,3 +28,4 @@ from . import test_service_report
 from . import test_story_tour
 from . import test_setup_checklist
 from . import test_dashboards
+from . import test_demo_history
