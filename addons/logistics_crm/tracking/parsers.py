@@ -307,25 +307,270 @@ def parse_epcis(body):
     if _local(root) not in ("EPCISDocument", "EPCISQueryDocument"):
         raise PayloadError(f"expected an EPCISDocument, got <{_local(root)}>")
     document = Document()
+    events = document.events
+    quick = _QuickReader()
     for event_list in root.iter("{*}EventList"):
+        # events with quantities anywhere inside take the full path
+        slow = {_child_holding(found, event_list) for found in event_list.iter("quantityElement")}
         for index, element in enumerate(event_list):
-            if not isinstance(element.tag, str):
-                continue
-            where = f"EventList[{index}]"
-            # EPCIS 1.x wraps the newer event types in <extension>
-            if _local(element) == "extension":
-                element = next((child for child in element if isinstance(child.tag, str)), None)
-                if element is None:
+            tag = element.tag
+            quick_path = not slow or element not in slow
+            if tag in EPCIS_KINDS:
+                kind = tag
+            else:
+                if not isinstance(tag, str):
                     continue
-            kind = _local(element)
-            if kind not in EPCIS_KINDS:
-                document.reject(where, f"{where}: <{kind[:64]}> is not an EPCIS event type")
-                continue
+                kind = tag.rpartition("}")[2]
+                # EPCIS 1.x wraps the newer event types in <extension>
+                if kind == "extension":
+                    element = next((child for child in element if isinstance(child.tag, str)), None)
+                    if element is None:
+                        continue
+                    kind = _local(element)
+                if kind not in EPCIS_KINDS:
+                    where = f"EventList[{index}]"
+                    document.reject(where, f"{where}: <{kind[:64]}> is not an EPCIS event type")
+                    continue
+            if quick_path and len(events) < MAX_EVENTS:
+                try:
+                    event = quick.event(element, kind)
+                except ITEM_ERRORS:
+                    event = None  # the full path says why
+                if event is not None:
+                    events.append(event)
+                    continue
+            where = f"EventList[{index}]"
             document.collect(
                 where,
                 lambda element=element, kind=kind, where=where: _epcis_event(element, kind, where),
             )
     return document
+
+
+def _child_holding(element, ancestor):
+    """The child of ``ancestor`` that ``element`` is inside of."""
+    parent = element.getparent()
+    while parent is not ancestor:
+        element, parent = parent, parent.getparent()
+    return element
+
+
+# Children that the quick path reads besides those of a plain object event (read in
+# event()), and those that leave the event to the full path: sensors, 1.x extensions,
+# error declarations.  Any other child is of no use to either path.
+_OTHER_FIELDS = {
+    "parentID": None,
+    "eventID": None,
+    "transformationID": None,
+    "bizTransactionList": "bizTransaction",  # a list: the tag of its items
+    "childEPCs": "epc",
+    "inputEPCList": "epc",
+    "outputEPCList": "epc",
+}
+_FULL_PATH = frozenset({"sensorElementList", "extension", "errorDeclaration", "baseExtension"})
+
+
+class _QuickReader:
+    """Reads the common events of one document in one pass over their children.
+
+    It gives what :func:`_epcis_event` gives, or None when the full path must read
+    the event: a child that comes twice, sensors, error declarations, 1.x base
+    extensions, or any text that fails a check (the full path then says why).
+    What a document repeats (times and offsets, CBV codes and the descriptions
+    made of them) is read and checked once per document.
+    """
+
+    def __init__(self):
+        self.times = {}  # (eventTime, eventTimeZoneOffset) texts -> (moment, offset)
+        self.codes = {}  # (kind, bizStep, disposition, action) texts -> what they give
+
+    def event(self, element, kind):
+        """The event, or None for the full path; may raise any of ITEM_ERRORS."""
+        time = offset = epc_list = action = step = disposition = point = place = None
+        others = None  # {tag: child} of _OTHER_FIELDS
+        # the children of a plain object event, in the order the standard gives them:
+        # comparing tags is cheaper than a dict of the children
+        for child in element[:]:
+            tag = child.tag
+            if tag == "eventTime":
+                if time is not None:
+                    return None
+                time = child
+            elif tag == "eventTimeZoneOffset":
+                if offset is not None:
+                    return None
+                offset = child
+            elif tag == "epcList":
+                if epc_list is not None:
+                    return None
+                epc_list = child
+            elif tag == "action":
+                if action is not None:
+                    return None
+                action = child
+            elif tag == "bizStep":
+                if step is not None:
+                    return None
+                step = child
+            elif tag == "disposition":
+                if disposition is not None:
+                    return None
+                disposition = child
+            elif tag == "readPoint":
+                if point is not None:
+                    return None
+                point = child
+            elif tag == "bizLocation":
+                if place is not None:
+                    return None
+                place = child
+            elif tag in _OTHER_FIELDS:
+                if others is None:
+                    others = {}
+                elif tag in others:
+                    return None
+                others[tag] = child
+            elif tag in _FULL_PATH:
+                return None
+        key = (
+            None if time is None else time.text,
+            None if offset is None else offset.text,
+        )
+        when = self.times.get(key)
+        if when is None:
+            when = self.times[key] = _when(*key)
+        key = (
+            kind,
+            None if step is None else step.text,
+            None if disposition is None else disposition.text,
+            None if action is None else action.text,
+        )
+        codes = self.codes.get(key)
+        if codes is None:
+            codes = _codes(*key)
+            if codes is None:
+                return None
+            self.codes[key] = codes
+        location = "" if place is None else _place_id(place)
+        if not location and point is not None:
+            location = _place_id(point)
+        if others is None and epc_list is not None and len(epc_list) == 1:
+            node = epc_list[0]
+            if node.tag == "epc":  # a plain object event: one EPC, nothing else to read
+                epc = (node.text or "").strip()
+                if not _plain((location, epc)):
+                    return None
+                action, raw_code, description, _step, _disposition = codes
+                return TrackingEvent(
+                    (epc,) if epc and len(epc) <= MAX_REF and MAX_REFS else (),
+                    when[0],
+                    raw_code,
+                    description,
+                    location[:MAX_LOCATION],
+                    "",
+                    when[1],
+                    None,
+                    None,
+                    None,
+                    False,
+                    kind,
+                    action,
+                    {},
+                )
+        return _rarer_event(kind, when, codes, location, epc_list, others or {})
+
+
+def _rarer_event(kind, when, codes, location, epc_list, others):
+    """:meth:`_QuickReader.event` of an event with a parent, children, an id …"""
+    texts = {}
+    for tag, item in _OTHER_FIELDS.items():
+        node = others.get(tag)
+        if item is None:
+            texts[tag] = "" if node is None else (node.text or "").strip()
+        else:
+            texts[tag] = [] if node is None else _items(node, item)
+    parent, event_id = texts["parentID"], texts["eventID"]
+    epcs = [] if epc_list is None else _items(epc_list, "epc")
+    transactions = texts["bizTransactionList"]
+    children, inputs = texts["childEPCs"], texts["inputEPCList"]
+    outputs = texts["outputEPCList"]
+    checked = (parent, location, event_id, *epcs, *transactions, *children, *inputs, *outputs)
+    if len(event_id) > 1024 or not _plain(checked):
+        return None  # the full path says which text is refused
+    refs = [parent, *transactions, *epcs, *children, *outputs, *inputs]
+    refs = tuple(dict.fromkeys(ref for ref in refs if ref and len(ref) <= MAX_REF))
+    action, raw_code, description, step, disposition = codes
+    details = {}
+    if parent or children or inputs or outputs:
+        details = _epcis_details(kind, parent, children, inputs, outputs, None, {})
+        description = _description(kind, action, step, disposition, details)
+    if texts["transformationID"]:
+        details["transformation_id"] = texts["transformationID"][:MAX_REF]
+    return TrackingEvent(
+        refs[:MAX_REFS],
+        when[0],
+        raw_code,
+        description,
+        location[:MAX_LOCATION],
+        event_id,
+        when[1],
+        None,
+        None,
+        None,
+        False,
+        kind,
+        action,
+        details,
+    )
+
+
+def _items(element, tag):
+    """The texts of the children ``tag`` of an element, as _texts_under reads them."""
+    return [(item.text or "").strip() for item in element if item.tag == tag]
+
+
+def _place_id(place):
+    """The text of the first <id> of a readPoint or bizLocation, as _first_under finds it."""
+    for item in place[:]:
+        if item.tag == "id":
+            return (item.text or "").strip()
+    return ""
+
+
+def _when(time, offset):
+    """An event's time and its offset, as :func:`_epcis_event` reads them."""
+    moment = parse_time((time or "").strip(), "eventTime")
+    offset = (offset or "").strip()
+    return moment, offset if OFFSET_RE.match(offset) else offset_text(moment)
+
+
+def _codes(kind, step, disposition, action):
+    """bizStep, disposition, action, raw code and description as :func:`_epcis_event`
+    makes them (the description of an event without details), None if refused."""
+    step = clean_text(_short((step or "").strip()), "bizStep", 127, cut=False)
+    disposition = clean_text(_short((disposition or "").strip()), "disposition", 127, cut=False)
+    action = (action or "").strip().upper()
+    if action and action not in EPCIS_ACTIONS:
+        return None
+    description = _description(kind, action, step, disposition, {})
+    return action, f"{step}|{disposition}", description, step, disposition
+
+
+def _plain(texts):
+    """Whether no text holds what :func:`clean_text` refuses (NUL, unpaired surrogates)."""
+    joined = "".join(texts)
+    if "\x00" in joined:
+        return False
+    if not joined.isascii():
+        try:
+            joined.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def _description(kind, action, step, disposition, details):
+    return _describe(kind, action, step, disposition, details).strip()[:MAX_DESCRIPTION]
 
 
 def _child_text(element, path):
@@ -452,7 +697,7 @@ def _epcis_details(kind, parent, children, inputs, outputs, element, fields):
             "quantity": _child_text(quantity, "quantity")[:32],
             "uom": _child_text(quantity, "uom")[:16],
         }
-        for quantity in element.iter("quantityElement")
+        for quantity in (element.iter("quantityElement") if element is not None else ())
     ][:MAX_LISTED]
     if quantities:
         details["quantities"] = quantities
