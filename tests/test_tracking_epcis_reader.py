@@ -1,14 +1,14 @@
 """The EPCIS reader against an independent oracle, on seeded generated documents.
 
-``parsers.parse_epcis`` reads an event's fields in one pass over its children,
-with a quick path for the common shapes.  The oracle below reads the same
-documents the plain way (a path search per field, as ``ElementPath`` does it)
-and builds what the reader must give: every event field, every rejected item
-with its reason, or the :class:`PayloadError` of a refused body.  The
-generator makes valid and invalid documents of every event type, EPCIS 1.x
-extension wrappers, sensors, error declarations, quantities, sources and
-destinations, ILMD, mixed content, duplicates and over-long texts, and runs
-some with the per-body limits lowered.
+``parsers.parse_epcis`` (``tracking/epcis.py``) reads the common events with a
+quick path and the rarer ones with its full reader.  The oracle below reads the
+same documents the plain way (a path search per field, as ``ElementPath`` does
+it) and builds what the reader must give: every event field, every rejected item
+with its reason, or the :class:`PayloadError` of a refused body.  The generator
+makes valid and invalid documents of every event type, EPCIS 1.x extension
+wrappers, sensors, error declarations, quantities, sources and destinations,
+ILMD, mixed content, duplicates and over-long texts, and runs some with the
+per-body limits lowered.
 """
 
 import dataclasses
