@@ -388,9 +388,8 @@ def _epcis_event(element, kind, where):
     transactions = _texts_under(fields, "bizTransactionList", "bizTransaction")
     epcs = _texts_under(fields, "epcList", "epc")
     refs = [parent, *transactions, *epcs, *children, *outputs, *inputs]
-    refs = tuple(dict.fromkeys(ref for ref in refs if ref and len(ref) <= MAX_REF))[
-        : parsers.MAX_REFS
-    ]
+    refs = tuple(dict.fromkeys(ref for ref in refs if ref and len(ref) <= MAX_REF))
+    refs = refs[: parsers.MAX_REFS]
     refs = tuple(clean_text(ref, f"{where} reference", MAX_REF) for ref in refs)
     location = _element_text(_first_under(fields, "bizLocation", "id")) or _element_text(
         _first_under(fields, "readPoint", "id")
