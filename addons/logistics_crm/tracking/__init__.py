@@ -2,6 +2,7 @@
 
 from . import (
     edifact,
+    epcis,
     events,
     health,
     kuaidi100,

@@ -16,7 +16,7 @@ The three formats of logistics_crm's own connectors (the carrier's ``connector``
                      "description": "optional", "location": "optional",
                      "eta": "optional time with offset"}]}
 
-``epcis``
+``epcis`` (read by :mod:`.epcis`)
     GS1 EPCIS 2.0 XML (also 1.2 documents): ``ObjectEvent``, ``TransactionEvent``,
     ``AggregationEvent``, ``TransformationEvent`` and ``AssociationEvent``, with
     ``eventTime`` and its offset, optional ``bizStep`` and ``disposition``,
@@ -33,10 +33,7 @@ The three formats of logistics_crm's own connectors (the carrier's ``connector``
 """
 
 import json
-import re
 from dataclasses import dataclass, field
-
-from lxml import etree
 
 from .events import (
     MAX_CODE,
@@ -56,25 +53,6 @@ MAX_EVENTS = 10000
 MAX_REFS = 1000
 MAX_SENSOR_REPORTS = 200
 MAX_LISTED = 100  # EPCs kept in an event's details; the count says the rest
-EPCIS_KINDS = frozenset(
-    {
-        "ObjectEvent",
-        "TransactionEvent",
-        "AggregationEvent",
-        "TransformationEvent",
-        "AssociationEvent",
-    }
-)
-EPCIS_ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})
-CBV_PREFIXES = (
-    "urn:epcglobal:cbv:bizstep:",
-    "urn:epcglobal:cbv:disp:",
-    "urn:epcglobal:cbv:er:",
-    "https://ref.gs1.org/cbv/BizStep-",
-    "https://ref.gs1.org/cbv/Disp-",
-    "https://ref.gs1.org/cbv/ER-",
-)
-OFFSET_RE = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
 # What a failure inside one item can raise, whatever the input: the item is rejected.
 ITEM_ERRORS = (EventError, ValueError, TypeError, OverflowError, RecursionError, KeyError)
 
@@ -262,244 +240,8 @@ def _aggregator_checkpoint(point, where, ref, eta):
 # -- GS1 EPCIS 2.0 XML -----------------------------------------------------------------
 
 
-def _safe_parser():
-    # entities are never expanded and nothing is fetched; huge documents are refused
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-def _refuse_entities(tree):
-    docinfo = tree.docinfo
-    if docinfo.system_url or docinfo.public_id:
-        raise PayloadError("XML with an external DTD is refused")
-    dtd = docinfo.internalDTD
-    if dtd is not None and (any(True for _ in dtd.iterentities()) or dtd.system_url):
-        raise PayloadError("XML declaring entities is refused")
-
-
-def _local(element):
-    # the tag is "{namespace}name" or "name"
-    return element.tag.rpartition("}")[2]
-
-
-def _short(uri):
-    for prefix in CBV_PREFIXES:
-        if uri.startswith(prefix):
-            return uri[len(prefix) :]
-    return uri
-
-
 def parse_epcis(body):
-    if b"<!ENTITY" in body:
-        raise PayloadError("XML declaring entities is refused")
-    try:
-        root = etree.fromstring(body, parser=_safe_parser())
-    except (etree.XMLSyntaxError, ValueError) as error:
-        raise PayloadError(f"malformed XML: {error}") from None
-    _refuse_entities(root.getroottree())
-    if _local(root) not in ("EPCISDocument", "EPCISQueryDocument"):
-        raise PayloadError(f"expected an EPCISDocument, got <{_local(root)}>")
-    document = Document()
-    for event_list in root.iter("{*}EventList"):
-        for index, element in enumerate(event_list):
-            if not isinstance(element.tag, str):
-                continue
-            where = f"EventList[{index}]"
-            # EPCIS 1.x wraps the newer event types in <extension>
-            if _local(element) == "extension":
-                element = next((child for child in element if isinstance(child.tag, str)), None)
-                if element is None:
-                    continue
-            kind = _local(element)
-            if kind not in EPCIS_KINDS:
-                document.reject(where, f"{where}: <{kind[:64]}> is not an EPCIS event type")
-                continue
-            document.collect(
-                where,
-                lambda element=element, kind=kind, where=where: _epcis_event(element, kind, where),
-            )
-    return document
+    """The :class:`Document` of a GS1 EPCIS XML body, read by :mod:`.epcis`."""
+    from . import epcis  # noqa: PLC0415 - epcis builds on this module's Document
 
-
-def _child_text(element, path):
-    child = element.find(path)
-    return (child.text or "").strip() if child is not None else ""
-
-
-def _code_part(fields, name, where):
-    text = _short(_field_text(fields, name))
-    return clean_text(text, f"{where}.{name}", 127, cut=False)
-
-
-def _epcis_event(element, kind, where):
-    # the event's fields read from one pass over its children, not a path search each
-    fields = _children_by_tag(element)
-    moment = parse_time(_field_text(fields, "eventTime"), f"{where}.eventTime")
-    offset = _field_text(fields, "eventTimeZoneOffset")
-    if not OFFSET_RE.match(offset):
-        offset = offset_text(moment)
-    step = _code_part(fields, "bizStep", where)
-    disposition = _code_part(fields, "disposition", where)
-    action = _field_text(fields, "action").upper()
-    if action and action not in EPCIS_ACTIONS:
-        raise EventError(f"{where}.action: {action[:32]!r} is not ADD, OBSERVE or DELETE")
-    parent = _field_text(fields, "parentID")
-    children = _texts_under(fields, "childEPCs", "epc")
-    inputs = _texts_under(fields, "inputEPCList", "epc")
-    outputs = _texts_under(fields, "outputEPCList", "epc")
-    transactions = _texts_under(fields, "bizTransactionList", "bizTransaction")
-    epcs = _texts_under(fields, "epcList", "epc")
-    refs = [parent, *transactions, *epcs, *children, *outputs, *inputs]
-    refs = tuple(dict.fromkeys(ref for ref in refs if ref and len(ref) <= MAX_REF))[:MAX_REFS]
-    refs = tuple(clean_text(ref, f"{where} reference", MAX_REF) for ref in refs)
-    location = _element_text(_first_under(fields, "bizLocation", "id")) or _element_text(
-        _first_under(fields, "readPoint", "id")
-    )
-    details = _epcis_details(kind, parent, children, inputs, outputs, element, fields)
-    declared = fields.get("errorDeclaration")
-    declaration = (
-        declared[0] if declared else _first_under(fields, "baseExtension", "errorDeclaration")
-    )
-    reason = ""
-    if declaration is not None:
-        reason = clean_text(_short(_child_text(declaration, "reason")), f"{where}.reason", 128)
-        details["declared"] = clean_text(
-            _child_text(declaration, "declarationTime"), f"{where}.declarationTime", 64
-        )
-    event_id = _field_text(fields, "eventID") or _element_text(
-        _first_under(fields, "baseExtension", "eventID")
-    )
-    return TrackingEvent(
-        refs=refs,
-        event_time=moment,
-        raw_code=f"{step}|{disposition}",
-        description=clean_text(
-            _describe(kind, action, step, disposition, details), where, MAX_DESCRIPTION
-        ),
-        location=clean_text(location, f"{where}.location", MAX_LOCATION),
-        external_id=clean_text(event_id, f"{where}.eventID", 1024, cut=False),
-        tz_offset=offset,
-        kind=kind,
-        action=action,
-        details=details,
-        sensors=_sensor_readings(element, where) if _has_sensors(fields) else (),
-        retraction=declaration is not None,
-        retraction_reason=reason,
-    )
-
-
-def _children_by_tag(element):
-    """``{tag: [children with that tag, in document order]}`` of an element."""
-    fields = {}
-    for child in element:
-        fields.setdefault(child.tag, []).append(child)
-    return fields
-
-
-def _element_text(element):
-    return (element.text or "").strip() if element is not None else ""
-
-
-def _field_text(fields, tag):
-    """The text of the first child ``tag``, as ``element.find(tag)`` would give it."""
-    found = fields.get(tag)
-    return (found[0].text or "").strip() if found else ""
-
-
-def _first_under(fields, tag, sub):
-    """The first ``sub`` of the children ``tag``, as ``element.find("tag/sub")``."""
-    for parent in fields.get(tag, ()):
-        for child in parent:
-            if child.tag == sub:
-                return child
-    return None
-
-
-def _texts_under(fields, tag, sub):
-    """The texts of every ``sub`` of the children ``tag``, as ``iterfind("tag/sub")``."""
-    return [
-        (child.text or "").strip()
-        for parent in fields.get(tag, ())
-        for child in parent
-        if child.tag == sub
-    ]
-
-
-def _has_sensors(fields):
-    # sensorElement lives in sensorElementList (EPCIS 2.0), or its 1.x extension
-    return "sensorElementList" in fields or "extension" in fields
-
-
-def _epcis_details(kind, parent, children, inputs, outputs, element, fields):
-    """What an aggregation, association or transformation says, in a few keys."""
-    details = {}
-    if parent:
-        details["parent"] = parent[:MAX_REF]
-    for key, values in (("children", children), ("inputs", inputs), ("outputs", outputs)):
-        if values:
-            details[key] = [value[:MAX_REF] for value in values[:MAX_LISTED]]
-            details[f"{key}_count"] = len(values)
-    quantities = [
-        {
-            "class": _child_text(quantity, "epcClass")[:MAX_REF],
-            "quantity": _child_text(quantity, "quantity")[:32],
-            "uom": _child_text(quantity, "uom")[:16],
-        }
-        for quantity in element.iter("quantityElement")
-    ][:MAX_LISTED]
-    if quantities:
-        details["quantities"] = quantities
-    transformation = _field_text(fields, "transformationID")
-    if transformation:
-        details["transformation_id"] = transformation[:MAX_REF]
-    return details
-
-
-def _describe(kind, action, step, disposition, details):
-    said = " / ".join(filter(None, (step, disposition))).replace("_", " ")
-    parent = details.get("parent", "")
-    meaning = ""
-    if kind == "AggregationEvent":
-        meaning = {"ADD": "packed into", "DELETE": "unpacked from"}.get(action, "observed in")
-        meaning = f"{meaning} {parent}".strip()
-    elif kind == "AssociationEvent":
-        meaning = {"ADD": "associated with", "DELETE": "dissociated from"}.get(
-            action, "observed with"
-        )
-        meaning = f"{meaning} {parent}".strip()
-    elif kind == "TransformationEvent":
-        meaning = "transformed {} input(s) into {} output(s)".format(
-            details.get("inputs_count", 0), details.get("outputs_count", 0)
-        )
-    return "; ".join(filter(None, (said, meaning)))
-
-
-def _sensor_readings(element, where):
-    """Each sensor element's metadata and reports as plain dicts, in document order."""
-    readings = []
-    reports = 0
-    for sensor in element.iter("sensorElement"):
-        metadata = sensor.find("sensorMetadata")
-        entry = {"metadata": _attributes(metadata, where) if metadata is not None else {}}
-        entry["reports"] = []
-        for report in sensor.iterfind("sensorReport"):
-            reports += 1
-            if reports > MAX_SENSOR_REPORTS:
-                raise EventError(f"{where}: more than {MAX_SENSOR_REPORTS} sensor reports")
-            entry["reports"].append(_attributes(report, where))
-        readings.append(entry)
-    return tuple(readings)
-
-
-def _attributes(element, where):
-    return {
-        clean_text(etree.QName(name).localname, where, 64): clean_text(value, where, 256)
-        for name, value in sorted(element.attrib.items())
-    }
+    return epcis.parse(body)

@@ -113,15 +113,17 @@ def normalise(events, code_map, categories=None):
     """
     categories = {k: v[0] for k, v in CATEGORIES.items()} if categories is None else categories
     unknown = set()
-    cache = {}
+    cache = {}  # raw code -> (category, milestone, mapped)
     for event in events:
         code = event.raw_code
-        if code not in cache:
-            cache[code] = lookup(code, code_map)
-        category = cache[code]
-        if category is None:
-            event.category, event.milestone, event.mapped = None, None, False
-            unknown.add(code)
-        else:
-            event.category, event.milestone, event.mapped = category, categories.get(category), True
+        found = cache.get(code)
+        if found is None:
+            category = lookup(code, code_map)
+            if category is None:
+                found = (None, None, False)
+                unknown.add(code)
+            else:
+                found = (category, categories.get(category), True)
+            cache[code] = found
+        event.category, event.milestone, event.mapped = found
     return unknown
