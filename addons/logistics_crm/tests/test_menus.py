@@ -117,3 +117,21 @@ class TestMenus(TransactionCase):
             visible(self.credit_controller), {"dashboards_menu", "dashboards_receivables_menu"}
         )
         self.assertFalse(visible(self.employee))
+
+    def test_finance_pages_open_in_our_app_by_url(self):
+        """A URL opens in the app of the first menu reaching its action: the month-end and
+        credit pages of our Finance menu are ours, Invoicing's invoices and payments not."""
+        menus = self.env["ir.ui.menu"]
+        root = self.env.ref("logistics_crm.logistics_crm_menu_root")
+        finance = menus.search([("parent_id", "=", self.env.ref("logistics_crm.finance_menu").id)])
+        invoicing_pages = {
+            self.env.ref("logistics_crm.finance_invoices_menu"),
+            self.env.ref("logistics_crm.finance_payments_menu"),
+        }
+        for menu in finance.filtered(lambda menu: menu not in invoicing_pages):
+            first = menus.search([("action", "=", f"{menu.action._name},{menu.action.id}")])
+            first = first.sorted("id")[:1]
+            self.assertEqual(
+                first.parent_path.split("/")[0], str(root.id), f"{menu.name} opens in another app"
+            )
+            self.assertTrue(menu.action.path, f"{menu.name} has no URL of its own")
