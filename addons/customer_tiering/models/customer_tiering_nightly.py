@@ -190,13 +190,9 @@ class CustomerTieringNightly(models.AbstractModel):
             "tier_breakdown": json.dumps(result.breakdown, sort_keys=True),
         }
 
-    @api.model
-    def _tier_candidate(self, result, policy):
-        """Close enough to the next threshold up or down to be looked at."""
-        return self._candidate_of(result, self._batch_rules(policy, {}))
-
     @staticmethod
     def _candidate_of(result, rules):
+        """Close enough to the next threshold up or down to be looked at."""
         margin, score, tier = rules["candidate_margin"], result.current_score, result.tier
         ceiling = rules["ceilings"].get(tier)
         if ceiling is not None and score >= ceiling - margin:

@@ -48,10 +48,11 @@ class LogisticsSetupChecklist(models.TransientModel):
             # configuration only: whether it exists, whoever may read it
             company = checklist.company_id.sudo()
             calendar = company.resource_calendar_id
+            # the policy's state, which a logistics manager may not read
             policy = self.env["customer.tier.policy"].sudo()._for_company(company)
             carriers = (
                 self.env["logistics.carrier"]
-                .sudo()
+                .sudo()  # whether a carrier has its secret, never shown to the user
                 .search([("company_id", "in", (False, company.id))])
             )
             checklist.calendar_done = bool(
