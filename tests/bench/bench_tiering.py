@@ -36,7 +36,11 @@ def main():
     print(
         f"  ours, nightly (nothing changed):     {r['ours_warm_s']:8.2f} s  {r['ours_warm_stats']}"
     )
-    print(f"  one raw SQL aggregate (no writes):   {r['sql_s']:8.2f} s  ({r['sql_rows']:,} rows)")
+    print(f"  raw SQL, the same facts (no writes): {r['sql_s']:8.2f} s  ({r['sql_rows']:,} rows)")
+    print(
+        f"  raw SQL, earlier subset of facts:    {r['sql_subset_s']:8.2f} s  "
+        "(invoice totals, paid days, open items)"
+    )
     print(
         f"  naive ORM, per customer:             {r['naive_estimated_s']:8.2f} s  "
         f"(measured {r['naive_sample_s']:.2f} s on {r['naive_sample']} customers, extrapolated)"
@@ -46,8 +50,16 @@ def main():
     print(
         f"  ratio naive / ours (cold):           {r['naive_estimated_s'] / r['ours_cold_s']:8.1f} x"
     )
-    print(f"  ratio ours (cold) / raw SQL:         {r['ours_cold_s'] / r['sql_s']:8.2f} x")
-    print(f"  ratio ours (warm) / raw SQL:         {r['ours_warm_s'] / r['sql_s']:8.2f} x")
+    print(
+        f"  ratio ours (cold) / raw SQL:         {r['ours_cold_s'] / r['sql_s']:8.2f} x (target 5x)"
+    )
+    print(
+        f"  ratio ours (warm) / raw SQL:         {r['ours_warm_s'] / r['sql_s']:8.2f} x (target 2x)"
+    )
+    print(
+        f"  against the earlier subset floor:    {r['ours_cold_s'] / r['sql_subset_s']:8.2f} x cold, "
+        f"{r['ours_warm_s'] / r['sql_subset_s']:.2f} x warm"
+    )
     return r
 
 
@@ -57,15 +69,15 @@ def summary(r):
         (
             f"tier + credit, nightly, {r['customers']:,} customers",
             f"{r['ours_warm_s']:.2f} s",
-            f"raw SQL {r['sql_s']:.2f} s; naive ORM {r['naive_estimated_s']:,.0f} s",
-            f"{r['ours_warm_s'] / r['sql_s']:.1f}x SQL; "
+            f"raw SQL, same facts {r['sql_s']:.2f} s; naive ORM {r['naive_estimated_s']:,.0f} s",
+            f"{r['ours_warm_s'] / r['sql_s']:.2f}x SQL (target 2x); "
             f"{r['naive_estimated_s'] / r['ours_warm_s']:.0f}x faster than naive",
         ),
         (
             "tier + credit, first grading (all written)",
             f"{r['ours_cold_s']:.2f} s",
-            f"raw SQL {r['sql_s']:.2f} s; naive ORM {r['naive_estimated_s']:,.0f} s",
-            f"{r['ours_cold_s'] / r['sql_s']:.1f}x SQL; "
+            f"raw SQL, same facts {r['sql_s']:.2f} s; naive ORM {r['naive_estimated_s']:,.0f} s",
+            f"{r['ours_cold_s'] / r['sql_s']:.2f}x SQL (target 5x); "
             f"{r['naive_estimated_s'] / r['ours_cold_s']:.0f}x faster than naive",
         ),
     ]

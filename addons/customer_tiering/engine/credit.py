@@ -147,16 +147,22 @@ def score(facts, weights, floors=None):
     dso = days_sales_outstanding(facts)
     level = overdue_level(facts)
     values = _factor_values(facts, index, dso, level)
-    known = {k: v for k, v in values.items() if v is not None and weights.get(k, 0) > 0}
-    total = sum(weights[k] for k in known)
+    known = [
+        (key, value, weights[key])
+        for key, value in values.items()
+        if value is not None and weights.get(key, 0) > 0
+    ]
+    total = sum(weight for _key, _value, weight in known)
     if not total:
         # nothing known about the customer: the grade of a newcomer, in the middle
         points, breakdown = 50.0, {k: [None, None] for k in values}
     else:
         breakdown = {k: [None if v is None else round(v, 4), None] for k, v in values.items()}
-        for key, value in known.items():
-            breakdown[key][1] = round(100.0 * weights[key] * value / total, 2)
-        points = round(sum(p for _v, p in breakdown.values() if p is not None), 2)
+        points = 0.0
+        for key, value, weight in known:
+            points += (contribution := round(100.0 * weight * value / total, 2))
+            breakdown[key][1] = contribution
+        points = round(points, 2)
     return CreditResult(
         facts.partner_id,
         index,

@@ -36,34 +36,49 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # Credit rating: one per company, from the ledger.
+    # Credit rating: one per company, from the ledger.  The nightly run rewrites
+    # them: no "is set" index (Odoo's default for company-dependent fields), which
+    # no search uses and every run's UPDATE maintains.
     credit_score = fields.Float(
-        company_dependent=True, readonly=True, digits=(5, 2), aggregator="avg"
+        company_dependent=True, index=False, readonly=True, digits=(5, 2), aggregator="avg"
     )
-    credit_grade = fields.Selection(GRADE_SELECTION, company_dependent=True, readonly=True)
+    credit_grade = fields.Selection(
+        GRADE_SELECTION, company_dependent=True, index=False, readonly=True
+    )
     credit_paydex = fields.Float(
         string="PAYDEX",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits=(5, 1),
         aggregator="avg",
         help="80 = paid on time; lower is later, up to 100 for early payers.",
     )
     credit_dso = fields.Float(
-        string="DSO (days)", company_dependent=True, readonly=True, digits=(6, 1), aggregator="avg"
+        string="DSO (days)",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        digits=(6, 1),
+        aggregator="avg",
     )
     credit_overdue_share = fields.Float(
         string="Overdue Share",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits=(5, 4),
         aggregator="avg",
     )
     credit_suggested_limit = fields.Float(
-        string="Suggested Limit", company_dependent=True, readonly=True, aggregator="sum"
+        string="Suggested Limit",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        aggregator="sum",
     )
-    credit_breakdown = fields.Text(company_dependent=True, readonly=True)
-    credit_review_due = fields.Date(company_dependent=True, readonly=True)
+    credit_breakdown = fields.Text(company_dependent=True, index=False, readonly=True)
+    credit_review_due = fields.Date(company_dependent=True, index=False, readonly=True)
     credit_exposure = fields.Monetary(
         string="Exposure",
         compute="_compute_credit_exposure",

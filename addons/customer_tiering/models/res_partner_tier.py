@@ -63,18 +63,23 @@ class ResPartner(models.Model):
         "in the account manager's estimate.",
     )
 
-    # Tier results: one value per company serving the customer.
-    customer_tier = fields.Selection(TIER_SELECTION, company_dependent=True, readonly=True)
+    # Tier results: one value per company serving the customer, rewritten by the
+    # nightly run, so without the "is set" index of company-dependent fields.
+    customer_tier = fields.Selection(
+        TIER_SELECTION, company_dependent=True, index=False, readonly=True
+    )
     tier_computed = fields.Selection(
         TIER_SELECTION,
         string="Computed Tier",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="The tier the scores give, whatever a manual override says.",
     )
     tier_current_score = fields.Float(
         string="Current Value",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits=(5, 2),
         aggregator="avg",
@@ -82,6 +87,7 @@ class ResPartner(models.Model):
     tier_potential_score = fields.Float(
         string="Potential Value",
         company_dependent=True,
+        index=False,
         readonly=True,
         digits=(5, 2),
         aggregator="avg",
@@ -89,22 +95,30 @@ class ResPartner(models.Model):
     tier_rising = fields.Boolean(
         string="Rising",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Gold because of its potential while its current value is below Gold.",
     )
-    tier_candidate = fields.Selection(CANDIDATES, company_dependent=True, readonly=True)
-    customer_activity_status = fields.Selection(
-        ACTIVITY_STATUSES, string="Activity Status", company_dependent=True, readonly=True
+    tier_candidate = fields.Selection(
+        CANDIDATES, company_dependent=True, index=False, readonly=True
     )
-    last_invoice_date = fields.Date(company_dependent=True, readonly=True)
+    customer_activity_status = fields.Selection(
+        ACTIVITY_STATUSES,
+        string="Activity Status",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+    )
+    last_invoice_date = fields.Date(company_dependent=True, index=False, readonly=True)
     tier_revenue = fields.Float(
         string="Revenue in Window",
         company_dependent=True,
+        index=False,
         readonly=True,
         aggregator="sum",
         help="Invoiced revenue less credit notes over the policy's look-back window.",
     )
-    tier_breakdown = fields.Text(company_dependent=True, readonly=True)
+    tier_breakdown = fields.Text(company_dependent=True, index=False, readonly=True)
     tier_breakdown_html = fields.Html(
         string="Score Breakdown", compute="_compute_tier_breakdown_html", sanitize=False
     )

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
+from ..models.customer_tiering_nightly import TIER_RESULT_COLUMNS
 from .common import CustomerTieringCommon
 
 TODAY = "2026-06-30"
@@ -419,3 +420,14 @@ class TestRecomputeQueryBudget(CustomerTieringCommon):
             "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'customer_tiering_run_%%'"
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "the run's aggregates are dropped")
+
+    def test_grading_results_carry_no_presence_index(self):
+        """Each run rewrites them; an index nobody searches would only slow its UPDATE
+        (a database upgraded from an earlier version has them dropped)."""
+        partner_fields = self.env["res.partner"]._fields
+        self.assertFalse([name for name in TIER_RESULT_COLUMNS if partner_fields[name].index])
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'res_partner' AND indexname = ANY(%s)",
+            [[f"res_partner__{name}_index" for name in TIER_RESULT_COLUMNS]],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
