@@ -29,3 +29,4 @@ from . import test_story_tour
 from . import test_setup_checklist
 from . import test_dashboards
 from . import test_demo_history
+from . import test_click_everywhere
