@@ -5,6 +5,11 @@ the same story on every install, and the Odoo side only turns it into records.
 Archetypes cover every tier, a *rising* customer (the source article's
 "C company"), cooling and lost customers, and on-time, late, partial and
 unpaid payers.
+
+The last eighteen months are drawn first, in one stream: the graded story (the
+tiers, the credit grades, the rising and the falling customers) stands on them.
+The long-standing customers' earlier months, settled long ago, are drawn from a
+stream of each customer's own, so that they leave that story as it is.
 """
 
 import random
@@ -12,7 +17,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 SEED = 20250506
-HISTORY_MONTHS = 18
+# the first customers' first month: churn over time compares a year with the year
+# before it, and shows two years
+HISTORY_MONTHS = 36
+RECENT_MONTHS = 18
+# customers lost before the last eighteen months: their first and last month of
+# business, months ago. With the lost of the last months, customers are lost one by
+# one and churn over time moves from month to month.
+LOST_EARLIER = {
+    "Marseille Olive Oil SARL": (36, 33),
+    "兰州西北皮革制品厂": (34, 27),
+    "Johannesburg Mining Supplies (Pty) Ltd": (32, 22),
+    "Porto Cork Industries Lda": (29, 19),
+}
 # the platinum customer whose account manager is still to be assigned
 WITHOUT_MANAGER = "Rotterdam Fresh Produce B.V."
 
@@ -60,23 +77,28 @@ CUSTOMERS = (
     ("Vancouver Timber Corp.", "CA", "Vancouver", "base.res_partner_industry_A", 130, 40000000.0, "upstream", "iron", "en_US"),
     ("佛山陶瓷建材有限公司", "CN", "佛山", "base.res_partner_industry_F", 480, 150000000.0, "upstream", "gold", "zh_CN"),
     ("东莞新能源电池有限公司", "CN", "东莞", "base.res_partner_industry_C", 15, 2000000.0, "upstream", "never", "zh_CN"),
+    ("Marseille Olive Oil SARL", "FR", "Marseille", "base.res_partner_industry_A", 80, 13000000.0, "downstream", "lost", "en_US"),
+    ("兰州西北皮革制品厂", "CN", "兰州", "base.res_partner_industry_C", 120, 18000000.0, "upstream", "lost", "zh_CN"),
+    ("Johannesburg Mining Supplies (Pty) Ltd", "ZA", "Johannesburg", "base.res_partner_industry_B", 210, 36000000.0, "downstream", "lost", "en_US"),
+    ("Porto Cork Industries Lda", "PT", "Porto", "base.res_partner_industry_C", 70, 9000000.0, "upstream", "lost", "en_US"),
 )
 # fmt: on
 
 # invoices per month, amount range, payment delay range (days), share paid,
-# months since the last invoice (activity), first month of business
+# months since the last invoice (activity), first month of business (the first
+# customers came over the first year)
 # fmt: off
 ARCHETYPES = {
-    "platinum": dict(per_month=2.5, amount=(35000, 70000), delay=(20, 32), paid=1.0, quiet=0, since=18),
-    "gold": dict(per_month=1.2, amount=(15000, 35000), delay=(25, 40), paid=1.0, quiet=0, since=18),
-    "iron": dict(per_month=0.6, amount=(4000, 12000), delay=(25, 45), paid=1.0, quiet=0, since=18),
+    "platinum": dict(per_month=2.5, amount=(35000, 70000), delay=(20, 32), paid=1.0, quiet=0, since=36),
+    "gold": dict(per_month=1.2, amount=(15000, 35000), delay=(25, 40), paid=1.0, quiet=0, since=36),
+    "iron": dict(per_month=0.6, amount=(4000, 12000), delay=(25, 45), paid=1.0, quiet=0, since=36),
     "lead": dict(per_month=0.2, amount=(800, 3000), delay=(30, 60), paid=1.0, quiet=1, since=14),
     "rising": dict(per_month=0.5, amount=(2000, 4000), delay=(15, 30), paid=1.0, quiet=0, since=7),
-    "late_payer": dict(per_month=1.0, amount=(10000, 25000), delay=(70, 80), paid=1.0, quiet=0, since=18),
-    "partial_payer": dict(per_month=0.7, amount=(3000, 8000), delay=(30, 50), paid=0.5, quiet=0, since=18),
-    "cooling": dict(per_month=0.8, amount=(4000, 9000), delay=(25, 40), paid=1.0, quiet=4, since=18),
-    "at_risk": dict(per_month=1.0, amount=(10000, 20000), delay=(25, 40), paid=1.0, quiet=8, since=18),
-    "lost": dict(per_month=0.8, amount=(4000, 10000), delay=(25, 45), paid=1.0, quiet=14, since=18),
+    "late_payer": dict(per_month=1.0, amount=(10000, 25000), delay=(70, 80), paid=1.0, quiet=0, since=36),
+    "partial_payer": dict(per_month=0.7, amount=(3000, 8000), delay=(30, 50), paid=0.5, quiet=0, since=36),
+    "cooling": dict(per_month=0.8, amount=(4000, 9000), delay=(25, 40), paid=1.0, quiet=4, since=36),
+    "at_risk": dict(per_month=1.0, amount=(10000, 20000), delay=(25, 40), paid=1.0, quiet=8, since=36),
+    "lost": dict(per_month=0.8, amount=(4000, 10000), delay=(25, 45), paid=1.0, quiet=14, since=36),
     "never": dict(per_month=0.0, amount=(0, 0), delay=(0, 0), paid=0.0, quiet=0, since=0),
 }
 # fmt: on
@@ -143,15 +165,36 @@ def plan(today, seed=SEED):
                 wallet,
             )
         )
-        invoices.extend(_invoices_of(index, ARCHETYPES[archetype], archetype, today, rng))
+        profile = ARCHETYPES[archetype]
+        if not profile["per_month"]:
+            continue
+        first_month = profile["since"] - index % 12
+        quiet = profile["quiet"]
+        if name in LOST_EARLIER:
+            first_month, quiet = LOST_EARLIER[name]
+        # nothing for a customer lost before the last months: the others keep their draws
+        recent = _invoices_of(
+            index,
+            profile,
+            archetype,
+            min(profile["since"], RECENT_MONTHS) * 30,
+            quiet * 30 + 3,
+            rng,
+        )
+        earlier = _invoices_of(
+            index,
+            dict(profile, paid=1.0),
+            archetype,
+            first_month * 30,
+            max(RECENT_MONTHS * 30, quiet * 30 + 3),
+            random.Random(seed * 100 + index),
+        )
+        invoices.extend(recent + earlier)
     return customers, invoices
 
 
-def _invoices_of(index, profile, archetype, today, rng):
-    if not profile["per_month"]:
-        return []
-    first_day = profile["since"] * 30
-    last_day = profile["quiet"] * 30 + 3
+def _invoices_of(index, profile, archetype, first_day, last_day, rng):
+    """Invoices from ``first_day`` to ``last_day`` days ago, newest last."""
     result = []
     day = first_day
     while day > last_day:

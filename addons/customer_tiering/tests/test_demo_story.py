@@ -89,3 +89,15 @@ class TestDemoDatabase(TransactionCase):
         chinese = self.customers.filtered(lambda c: c.country_id.code == "CN")
         self.assertEqual(set(chinese.mapped("lang")), {"zh_CN"})
         self.assertEqual(set((self.customers - chinese).mapped("lang")), {"en_US"})
+
+    def test_churn_over_time_moves_every_month(self):
+        """The churn chart has a figure in every month it shows, and over the last
+        year the rate moves as customers are lost in different months."""
+        months = self.env["customer.churn.report"].search(
+            [("company_id", "=", self.env.company.id)], order="month desc"
+        )
+        self.assertEqual(len(months), 24)
+        empty = months.filtered(lambda month: not month.previous_customers).mapped("month")
+        self.assertFalse(empty, "months with nobody a window before: no churn to show")
+        rates = {round(month.churn_rate, 2) for month in months[:12]}
+        self.assertGreaterEqual(len(rates), 3, months[:12].mapped("churn_rate"))

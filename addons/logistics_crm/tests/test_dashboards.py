@@ -214,6 +214,25 @@ class TestDashboardData(DashboardCommon):
             # best first, as the pyramid reads
             self.assertEqual(offered, [key for key, _label in TIER_SELECTION])
 
+    def test_zero_balance_shows_as_zero(self):
+        # a list cell shows a 0 as empty: the balance is added to 0, and only the
+        # rows past the list's last customer (no overdue amount) stay empty
+        _dashboard, spreadsheet = self._spreadsheet(
+            "logistics_crm.spreadsheet_dashboard_receivables"
+        )
+        cells = spreadsheet["sheets"][0]["cells"]
+        balances = {
+            ref: cell["content"]
+            for ref, cell in cells.items()
+            if '"closing_balance")' in cell.get("content", "") and "ODOO.LIST" in cell["content"]
+        }
+        self.assertEqual(len(balances), 10)
+        for ref, content in balances.items():
+            row = ref[1:]
+            self.assertIn('"overdue_amount")', cells[f"D{row}"]["content"])
+            expected = rf'=IF\(D{row}="","",0\+ODOO\.LIST\(2,\d+,"closing_balance"\)\)'
+            self.assertRegex(content, f"^{expected}$")
+
     def test_receivables_for_credit_controllers_only(self):
         Dashboard = self.env["spreadsheet.dashboard"]
         receivables = self.env.ref("logistics_crm.spreadsheet_dashboard_receivables")
