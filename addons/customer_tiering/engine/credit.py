@@ -147,12 +147,11 @@ def score(facts, weights, floors=None):
     dso = days_sales_outstanding(facts)
     level = overdue_level(facts)
     values = _factor_values(facts, index, dso, level)
-    known = [
-        (key, value, weights[key])
-        for key, value in values.items()
-        if value is not None and weights.get(key, 0) > 0
-    ]
-    total = sum(weight for _key, _value, weight in known)
+    known, total = [], 0
+    for key, value in values.items():
+        if value is not None and (weight := weights.get(key, 0)) > 0:
+            known.append((key, value, weight))
+            total += weight
     if not total:
         # nothing known about the customer: the grade of a newcomer, in the middle
         points, breakdown = 50.0, {k: [None, None] for k in values}

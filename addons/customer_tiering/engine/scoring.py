@@ -155,12 +155,11 @@ def weighted_score(values, weights):
     Unknown factors and factors without weight are left out; the weights of
     the known ones are renormalised so that a complete profile is not needed.
     """
-    known = [
-        (key, value, weights[key])
-        for key, value in values.items()
-        if value is not None and weights.get(key, 0) > 0
-    ]
-    total_weight = sum(weight for _key, _value, weight in known)
+    known, total_weight = [], 0
+    for key, value in values.items():
+        if value is not None and (weight := weights.get(key, 0)) > 0:
+            known.append((key, value, weight))
+            total_weight += weight
     contributions = dict.fromkeys(values)
     if not total_weight:
         return 0.0, contributions
