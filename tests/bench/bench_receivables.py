@@ -77,11 +77,12 @@ def main():
     )
     print(
         f"  ours, XLSX export of it:              {r['xlsx_s']:8.2f} s  "
-        f"peak Python memory {r['xlsx_peak_mb']:.1f} MB"
+        f"peak Python memory {r['xlsx_peak_mb']:.1f} MB (median of {r['xlsx_runs_s']})"
     )
     print(
         f"  bare xlsxwriter dump, same rows:      {r['xlsx_bare_s']:8.2f} s  "
-        f"(constant memory, no formats); ours / bare {r['xlsx_s'] / r['xlsx_bare_s']:.2f} x"
+        f"(constant memory, no formats; median of {r['xlsx_bare_runs_s']}); "
+        f"ours / bare {r['xlsx_s'] / r['xlsx_bare_s']:.2f} x"
     )
     print(f"  (b) one raw SQL aggregate:            {r['sql_s']:8.2f} s")
     if "orm_s" in r:
