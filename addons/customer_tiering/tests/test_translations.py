@@ -9,32 +9,15 @@ from odoo.addons.base.tests.common import new_test_user
 
 from .test_receivable_snapshot import CUTOFF, ReceivableCommon
 from .translations import (
-    POT_COMMAND,
     EnglishLeaks,
+    ShippedTranslationChecks,
     load_chinese,
-    pot_differences,
-    untranslated_terms,
 )
 
 
 @tagged("post_install", "-at_install")
-class TestChineseTranslation(TransactionCase):
-    def test_every_term_has_a_chinese_translation(self):
-        missing = untranslated_terms(self.env, "customer_tiering")
-        self.assertFalse(missing, f"{len(missing)} untranslated term(s): {missing[:20]}")
-
-    def test_the_shipped_pot_is_up_to_date(self):
-        differences = {
-            what: terms
-            for what, terms in pot_differences(self.env, "customer_tiering").items()
-            if terms
-        }
-        self.assertFalse(
-            differences,
-            "i18n/customer_tiering.pot is out of date; regenerate it with\n  "
-            + POT_COMMAND.format(module="customer_tiering")
-            + f"\nthen translate the new terms in i18n/zh_CN.po: {differences}",
-        )
+class TestChineseTranslation(ShippedTranslationChecks, TransactionCase):
+    _module = "customer_tiering"
 
 
 @tagged("post_install", "-at_install")

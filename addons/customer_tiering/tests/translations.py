@@ -89,6 +89,30 @@ def pot_differences(env, module):
 
 
 # ours and those whose layouts frame our pages, mails and reports (all 50 take 20 s more)
+class ShippedTranslationChecks:
+    """The checks every addon of ours runs on its own translation files; mixed into a
+    TransactionCase with ``_module`` set (a mixin, so that no test runs it unbound)."""
+
+    _module = None
+    # Odoo's loader only runs the test methods a class defines itself unless told so
+    allow_inherited_tests_method = True
+
+    def test_every_term_has_a_chinese_translation(self):
+        missing = untranslated_terms(self.env, self._module)
+        self.assertFalse(missing, f"{len(missing)} untranslated term(s): {missing[:20]}")
+
+    def test_the_shipped_pot_is_up_to_date(self):
+        differences = {
+            what: terms for what, terms in pot_differences(self.env, self._module).items() if terms
+        }
+        self.assertFalse(
+            differences,
+            f"i18n/{self._module}.pot is out of date; regenerate it with\n  "
+            + POT_COMMAND.format(module=self._module)
+            + f"\nthen translate the new terms in i18n/zh_CN.po: {differences}",
+        )
+
+
 CHINESE_MODULES = ["base", "web", "mail", "portal", *OUR_MODULES]
 
 

@@ -3,34 +3,17 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.addons.base.tests.common import new_test_user
 from odoo.addons.customer_tiering.tests.common import CustomerTieringCommon
 from odoo.addons.customer_tiering.tests.translations import (
-    POT_COMMAND,
     EnglishLeaks,
+    ShippedTranslationChecks,
     load_chinese,
-    pot_differences,
-    untranslated_terms,
 )
 
 from .complaint_common import SCORES, ComplaintFixtures
 
 
 @tagged("post_install", "-at_install")
-class TestChineseTranslation(TransactionCase):
-    def test_every_term_has_a_chinese_translation(self):
-        missing = untranslated_terms(self.env, "logistics_crm")
-        self.assertFalse(missing, f"{len(missing)} untranslated term(s): {missing[:20]}")
-
-    def test_the_shipped_pot_is_up_to_date(self):
-        differences = {
-            what: terms
-            for what, terms in pot_differences(self.env, "logistics_crm").items()
-            if terms
-        }
-        self.assertFalse(
-            differences,
-            "i18n/logistics_crm.pot is out of date; regenerate it with\n  "
-            + POT_COMMAND.format(module="logistics_crm")
-            + f"\nthen translate the new terms in i18n/zh_CN.po: {differences}",
-        )
+class TestChineseTranslation(ShippedTranslationChecks, TransactionCase):
+    _module = "logistics_crm"
 
 
 @tagged("post_install", "-at_install")
