@@ -11,7 +11,7 @@ are left out and the remaining weights renormalised, as for the tier scores.
 import functools
 from dataclasses import dataclass, field
 
-from . import aging
+from . import aging, scoring
 
 GRADES = ("A", "B", "C", "D", "E")
 
@@ -147,21 +147,13 @@ def score(facts, weights, floors=None):
     dso = days_sales_outstanding(facts)
     level = overdue_level(facts)
     values = _factor_values(facts, index, dso, level)
-    known, total = [], 0
-    for key, value in values.items():
-        if value is not None and (weight := weights.get(key, 0)) > 0:
-            known.append((key, value, weight))
-            total += weight
-    if not total:
+    # the same renormalised weighting as the tier scores
+    points, parts = scoring.weighted_score(values, weights)
+    if all(part is None for part in parts.values()):
         # nothing known about the customer: the grade of a newcomer, in the middle
         points, breakdown = 50.0, {k: [None, None] for k in values}
     else:
-        breakdown = {k: [None if v is None else round(v, 4), None] for k, v in values.items()}
-        points = 0.0
-        for key, value, weight in known:
-            points += (contribution := round(100.0 * weight * value / total, 2))
-            breakdown[key][1] = contribution
-        points = round(points, 2)
+        breakdown = {k: [None if v is None else round(v, 4), parts[k]] for k, v in values.items()}
     return CreditResult(
         facts.partner_id,
         index,

@@ -217,7 +217,3 @@ def tier_change(old_tier, new_tier):
     if TIER_RANK[new_tier] > TIER_RANK[old_tier]:
         return "promotion"
     return "demotion"
-
-
-def _round(value):
-    return None if value is None else round(value, 4)
