@@ -1,5 +1,6 @@
 """Carrier bodies → normalised events: our JSON, aggregator JSON, GS1 EPCIS 2.0 XML."""
 
+import gc
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -410,3 +411,51 @@ def test_aggregator_list_answer_rejects_bad_items_and_keeps_good_ones():
         "data.trackings[2].expected_delivery",
         "data.trackings[3]",
     ]
+
+
+def _epcis_body(event_xml):
+    return (
+        '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0">'
+        f"<EPCISBody><EventList>{event_xml}</EventList></EPCISBody></epcis:EPCISDocument>"
+    ).encode()
+
+
+def test_reading_epcis_pauses_garbage_collection_and_turns_it_back_on():
+    seen = []
+    plain = (
+        "<ObjectEvent><eventTime>2026-05-06T10:00:00+08:00</eventTime>"
+        "<eventTimeZoneOffset>+08:00</eventTimeZoneOffset><epcList><epc>SF1</epc></epcList>"
+        "<action>OBSERVE</action></ObjectEvent>"
+    )
+    original = parsers.Document.collect
+
+    def collect(document, where, read):
+        seen.append(gc.isenabled())
+        return original(document, where, read)
+
+    gc.enable()
+    parsers.Document.collect = collect
+    try:
+        # the second event's bad time sends it to the full path, which raises inside
+        parsed = parsers.parse_epcis(_epcis_body(plain + plain.replace("2026-05-06", "2026-13-06")))
+    finally:
+        parsers.Document.collect = original
+    assert [event.refs for event in parsed.events] == [("SF1",)]
+    assert len(parsed.rejected) == 1
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_pause_of_garbage_collection_leaves_it_as_it_found_it():
+    gc.enable()
+    with pytest.raises(RuntimeError), parsers.gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a reader failing half-way")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with parsers.gc_paused():
+            pass
+        assert not gc.isenabled()  # whoever turned it off turns it back on
+    finally:
+        gc.enable()

@@ -92,6 +92,12 @@ def parse(body):
     _refuse_entities(root.getroottree())
     if _local(root) not in ("EPCISDocument", "EPCISQueryDocument"):
         raise PayloadError(f"expected an EPCISDocument, got <{_local(root)}>")
+    with parsers.gc_paused():
+        return _read_events(root)
+
+
+def _read_events(root):
+    """The events of every EventList under ``root``, each read once."""
     document = Document()
     events = document.events
     quick = _QuickReader()

@@ -32,6 +32,8 @@ The three formats of logistics_crm's own connectors (the carrier's ``connector``
     ``subtag``, ``message``, ``location``; the raw code is the subtag, else the tag.
 """
 
+import contextlib
+import gc
 import json
 from dataclasses import dataclass, field
 
@@ -55,6 +57,25 @@ MAX_SENSOR_REPORTS = 200
 MAX_LISTED = 100  # EPCs kept in an event's details; the count says the rest
 # What a failure inside one item can raise, whatever the input: the item is rejected.
 ITEM_ERRORS = (EventError, ValueError, TypeError, OverflowError, RecursionError, KeyError)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection while one body's events are built.
+
+    Every 700 new objects (the events) start a collection, and the older ones walk
+    the whole server's heap: a quarter of an EPCIS read went there, for events that
+    are no garbage.  A body is bounded (MAX_BODY_BYTES, MAX_EVENTS), so what it
+    leaves is collected after.  Only the caller that found collection on turns it
+    back on, so parallel readers in threads never leave it off.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @dataclass
