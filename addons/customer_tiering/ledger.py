@@ -34,7 +34,7 @@ def open_receivable(company_id, alias="l"):
 def aged_items(where, age_at, edges, basis="due", residual_at=None):
     """SELECT of the lines matching ``where`` (alias ``l``) with their aging bucket.
 
-    Columns: id, partner_id, date, debit, credit, balance, residual, bucket.
+    Columns: id, partner_id, date, debit, credit, balance, residual, bucket, account_id.
     ``bucket`` is 0 for not due, then 1..len(edges)+1 counted at ``age_at``, from
     the due date (an item without one is due on its own date) or the invoice date.
     ``residual_at``: the residual the line had at the end of that day, partial
@@ -53,7 +53,7 @@ def aged_items(where, age_at, edges, basis="due", residual_at=None):
     )
     lines = SQL(
         """SELECT l.id, l.partner_id, l.date, l.debit, l.credit, l.balance,
-                  l.amount_residual AS residual, %(bucket)s AS bucket
+                  l.amount_residual AS residual, %(bucket)s AS bucket, l.account_id
              FROM account_move_line l
             WHERE %(where)s""",
         bucket=bucket,
@@ -62,7 +62,7 @@ def aged_items(where, age_at, edges, basis="due", residual_at=None):
     if residual_at is None:
         return lines
     later = SQL(
-        """SELECT l.id, l.partner_id, l.date, 0, 0, 0, p.amount, %(bucket)s
+        """SELECT l.id, l.partner_id, l.date, 0, 0, 0, p.amount, %(bucket)s, l.account_id
              FROM (SELECT debit_move_id AS line_id, amount
                      FROM account_partial_reconcile WHERE max_date > %(day)s
                    UNION ALL

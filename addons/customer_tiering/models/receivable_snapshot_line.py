@@ -15,6 +15,9 @@ class ReceivableSnapshotLine(models.Model):
     _description = "Month-end Receivables Snapshot Line"
     _order = "snapshot_id desc, closing_balance desc, id"
     _rec_name = "partner_id"
+    # written a whole snapshot at a time: who computed it and when is the snapshot's
+    # (as mail.followers, no log columns, so no two foreign-key checks per line)
+    _log_access = False
     # balances and aging hold at the cut-off: never added up over months
     _period_end = ("closing_balance", "overdue_amount", *BUCKET_FIELDS)
     _period_start = ("opening_balance", "previous_closing_balance", "previous_overdue_amount")

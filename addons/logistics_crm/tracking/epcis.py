@@ -173,8 +173,8 @@ class _QuickReader:
     """
 
     def __init__(self):
-        self.times = {}  # (eventTime, eventTimeZoneOffset) texts -> (moment, offset)
-        self.codes = {}  # (kind, bizStep, disposition, action) texts -> what they give
+        # (kind, eventTime, eventTimeZoneOffset, bizStep, disposition, action) -> _head()
+        self.heads = {}
 
     def event(self, element, kind):
         """The event, or None for the full path; may raise any of ITEM_ERRORS."""
@@ -225,24 +225,19 @@ class _QuickReader:
             elif tag in _FULL_PATH:
                 return None
         key = (
+            kind,
             None if time is None else time.text,
             None if offset is None else offset.text,
-        )
-        when = self.times.get(key)
-        if when is None:
-            when = self.times[key] = _when(*key)
-        key = (
-            kind,
             None if step is None else step.text,
             None if disposition is None else disposition.text,
             None if action is None else action.text,
         )
-        codes = self.codes.get(key)
-        if codes is None:
-            codes = _codes(*key)
-            if codes is None:
-                return None
-            self.codes[key] = codes
+        head = self.heads.get(key)
+        if head is None:
+            head = self.heads[key] = _head(*key)
+        if not head:
+            return None
+        when, codes = head
         location = "" if place is None else _place_id(place)
         if not location and point is not None:
             location = _place_id(point)
@@ -270,6 +265,12 @@ class _QuickReader:
                     {},
                 )
         return _rarer_event(kind, when, codes, location, epc_list, others or {})
+
+
+def _head(kind, time, offset, step, disposition, action):
+    """(_when(), _codes()) of an event's texts; False when its codes are refused."""
+    codes = _codes(kind, step, disposition, action)
+    return False if codes is None else (_when(time, offset), codes)
 
 
 def _rarer_event(kind, when, codes, location, epc_list, others):
@@ -323,6 +324,9 @@ def _items(element, tag):
 
 def _place_id(place):
     """The text of the first <id> of a readPoint or bizLocation, as _first_under finds it."""
+    if len(place) == 1:  # the usual lone <id>: no list of the children
+        item = place[0]
+        return (item.text or "").strip() if item.tag == "id" else ""
     for item in place[:]:
         if item.tag == "id":
             return (item.text or "").strip()
