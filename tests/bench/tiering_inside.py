@@ -296,9 +296,19 @@ def main(env, args):
     result["ours_cold_stats"] = stats
     env.cr.execute("SELECT COUNT(*) FROM mail_activity WHERE res_model = 'res.partner'")
     result["activities"] = env.cr.fetchone()[0]
-    result["ours_warm_s"], stats = timed(lambda: ours(env))
+    # the nightly pass and the raw aggregate in turns (medians): a slow spell of the
+    # machine weighs on both alike
+    warm_runs, sql_runs = [], []
+    for _run in range(args.get("repeat", 3)):
+        seconds, stats = timed(lambda: ours(env))
+        warm_runs.append(seconds)
+        seconds, rows = timed(lambda: raw_sql(env, today, policy))
+        sql_runs.append(seconds)
+    result["ours_warm_s"] = sorted(warm_runs)[len(warm_runs) // 2]
+    result["ours_warm_runs_s"] = [round(run, 2) for run in warm_runs]
     result["ours_warm_stats"] = stats
-    result["sql_s"], rows = timed(lambda: raw_sql(env, today, policy))
+    result["sql_s"] = sorted(sql_runs)[len(sql_runs) // 2]
+    result["sql_runs_s"] = [round(run, 2) for run in sql_runs]
     result["sql_rows"] = len(rows)
     result["sql_subset_s"], _rows = timed(lambda: raw_sql_subset(env, today, policy))
 
