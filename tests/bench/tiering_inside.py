@@ -28,6 +28,22 @@ def reset(env):
     env.invalidate_all()
 
 
+RESET_TABLES = ("res_partner", "customer_tier_history", "customer_credit_review", "mail_activity")
+
+
+def vacuum_reset(env):
+    """Vacuum what reset() left dead before the timed first grading: a database that
+    was never graded has none of it, and autovacuum cleaning it up during the run
+    competed with it for the two cores (in one run 26 s against 15 s on a fresh one)."""
+    with env.registry.cursor() as cr:
+        cr._cnx.autocommit = True  # VACUUM runs outside a transaction
+        try:
+            for table in RESET_TABLES:
+                cr.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 - constant names
+        finally:
+            cr._cnx.autocommit = False
+
+
 def timed(function):
     started = time.perf_counter()
     value = function()
@@ -259,6 +275,8 @@ def one_operation(env, args, result, today, policy):
         reset(env)
     # the policy's batch size default, the reset: kept, so that the run below is alone
     env.cr.commit()
+    if operation == "first_grading":
+        vacuum_reset(env)
     env.invalidate_all()
     result["rss_before_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result["seconds"], value = timed(run)
@@ -290,6 +308,7 @@ def main(env, args):
 
     reset(env)
     env.cr.commit()
+    vacuum_reset(env)
     # peak RSS of the whole Odoo process: tracemalloc would slow the run it measures
     result["ours_cold_s"], stats = timed(lambda: ours(env))
     result["ours_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
