@@ -85,10 +85,6 @@ def pot_differences(env, module):
     }
 
 
-# -- rendered pages, files and names in Chinese -------------------------------------
-
-
-# ours and those whose layouts frame our pages, mails and reports (all 50 take 20 s more)
 class ShippedTranslationChecks:
     """The checks every addon of ours runs on its own translation files; mixed into a
     TransactionCase with ``_module`` set (a mixin, so that no test runs it unbound)."""
@@ -113,6 +109,10 @@ class ShippedTranslationChecks:
         )
 
 
+# -- rendered pages, files and names in Chinese -------------------------------------
+
+
+# ours and those whose layouts frame our pages, mails and reports (all 50 take 20 s more)
 CHINESE_MODULES = ["base", "web", "mail", "portal", *OUR_MODULES]
 
 
