@@ -1,5 +1,7 @@
+import gc
+
 import pytest
-from customer_tiering_engine import scoring
+from customer_tiering_engine import collector, scoring
 
 CURRENT_WEIGHTS = {
     "revenue": 40,
@@ -118,3 +120,18 @@ def test_no_known_factor_scores_zero():
 )
 def test_tier_change(old, new, change):
     assert scoring.tier_change(old, new) == change
+
+
+def test_a_pause_of_garbage_collection_leaves_it_as_it_found_it():
+    gc.enable()
+    with pytest.raises(RuntimeError), collector.gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a batch failing half-way")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # whoever turned it off turns it back on
+    finally:
+        gc.enable()

@@ -3,7 +3,7 @@ import json
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import activity, credit, scoring
+from ..engine import activity, collector, credit, scoring
 from ..ledger import by_age_of, open_receivables_by_age_query, posted_receivable
 
 # Company-dependent results the recompute writes set-wise (name -> SQL cast).
@@ -89,13 +89,13 @@ class CustomerTieringNightly(models.AbstractModel):
         run_facts = {} if len(ids) > size else None
         for start in range(0, len(ids), size):
             batch = partners.browse(ids[start : start + size])
-            batch_stats = self._recompute_tier_batch(batch, policy, today, run_facts)
+            # its facts, scores and rows are no garbage: see the helper
+            with collector.gc_paused():
+                batch_stats = self._recompute_tier_batch(batch, policy, today, run_facts)
             for key, value in batch_stats.items():
                 stats[key] += value
             if commit_batches:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        for table in (run_facts or {}).values():
-            self.env.cr.execute(SQL("DROP TABLE %s", SQL.identifier(table)))
         # the run's summary is the system's record, whoever started the run
         policy.sudo().write(
             {"last_run": fields.Datetime.now(), "last_run_summary": policy._summary(stats)}
@@ -278,47 +278,57 @@ class CustomerTieringNightly(models.AbstractModel):
         ``query(scope)`` is the aggregate's SQL, the customer id first, where
         ``scope(column)`` is the filter on its customer column.  Alone, a batch
         filters its customers.  In a run of several batches (``params["run_facts"]``
-        a dict) the aggregate runs once over every customer into a temporary table
-        that each batch reads: a batch's customers have lines all over the ledger,
-        and filtering them batch by batch reads most of it each time.
+        a dict) the aggregate runs once over every customer and the run keeps its
+        rows by customer for the batches: a batch's customers have lines all over
+        the ledger, and filtering them batch by batch reads most of it each time.
+        A row is a few numbers, a few MB for a hundred thousand customers.
         """
         ids, run_facts = params["ids"], params.get("run_facts")
         if run_facts is None:
             return self.env.execute_query(query(lambda column: SQL("%s = ANY(%s)", column, ids)))
         if name not in run_facts:
-            table = SQL.identifier(f"customer_tiering_run_{name}")
-            everyone = query(lambda column: SQL("TRUE"))
-            cr = self.env.cr
-            # its output columns, which an aggregate leaves unnamed or named alike
-            cr.execute(SQL("SELECT * FROM (%s) q LIMIT 0", everyone))
-            names = SQL(", ").join(SQL.identifier(f"c{i}") for i in range(len(cr.description)))
-            cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-            cr.execute(SQL("CREATE TEMPORARY TABLE %s (%s) AS %s", table, names, everyone))
-            run_facts[name] = f"customer_tiering_run_{name}"
-        return self.env.execute_query(
-            SQL(
-                "SELECT * FROM %s WHERE c0 = ANY(%s)",
-                SQL.identifier(run_facts[name]),
-                ids,
-            )
-        )
+            rows = self.env.execute_query(query(lambda column: SQL("TRUE")))
+            run_facts[name] = {row[0]: row for row in rows}
+        rows = run_facts[name]
+        return [rows[pid] for pid in ids if pid in rows]
 
     def _invoice_totals(self, params):
         """Revenue over the window and its halves, invoices, the last one, months invoiced."""
+        start, today = params["start"], params["today"]
+        invoiced_in_window = SQL("m.move_type = 'out_invoice' AND m.invoice_date > %s", start)
+        if (today.year - start.year) * 12 + today.month - start.month < 63:
+            # a bit per month of the window, OR-ed per customer and counted: unlike
+            # COUNT(DISTINCT), which sorts every invoice of the ledger, it lets
+            # PostgreSQL aggregate by hash (and in parallel)
+            month = SQL(
+                "EXTRACT(YEAR FROM m.invoice_date)::int * 12 + EXTRACT(MONTH FROM m.invoice_date)::int"
+                " - %s",
+                start.year * 12 + start.month,
+            )
+            months = SQL(
+                "COALESCE(length(replace("
+                "(bit_or(1::int8 << (%s)) FILTER (WHERE %s))::bit(64)::text, '0', '')), 0)",
+                month,
+                invoiced_in_window,
+            )
+        else:
+            months = SQL(
+                "COUNT(DISTINCT date_trunc('month', m.invoice_date)) FILTER (WHERE %s)",
+                invoiced_in_window,
+            )
         return self._fact_rows(
             params,
             "invoice_totals",
             lambda scope: SQL(
                 """
                 SELECT m.commercial_partner_id,
-                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0),
-                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0),
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(start)s), 0)::float8,
+                       COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0)::float8,
                        COALESCE(SUM(m.amount_untaxed_signed)
-                                FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0),
+                                FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0)::float8,
                        COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
                        MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
-                       COUNT(DISTINCT date_trunc('month', m.invoice_date))
-                           FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s)
+                       %(months)s
                   FROM account_move m
                  WHERE m.company_id = %(company)s
                    AND %(scope)s
@@ -328,6 +338,7 @@ class CustomerTieringNightly(models.AbstractModel):
                  GROUP BY m.commercial_partner_id
                 """,
                 scope=scope(SQL("m.commercial_partner_id")),
+                months=months,
                 **params,
             ),
         )
@@ -352,8 +363,8 @@ class CustomerTieringNightly(models.AbstractModel):
                 -- paid parts and overdue open parts as rows of their own, summed per
                 -- customer at once: no sum per line (155k groups spilled to disk)
                 SELECT partner_id,
-                       COALESCE(SUM(weighted_days), 0), COALESCE(SUM(paid), 0),
-                       COALESCE(SUM(open_days), 0), COALESCE(SUM(overdue), 0)
+                       COALESCE(SUM(weighted_days), 0)::float8, COALESCE(SUM(paid), 0)::float8,
+                       COALESCE(SUM(open_days), 0)::float8, COALESCE(SUM(overdue), 0)::float8
                   FROM (
                     SELECT i.partner_id, p.amount * (p.max_date - i.date_maturity) AS weighted_days,
                            p.amount AS paid, 0 AS open_days, 0 AS overdue

@@ -22,12 +22,13 @@ class CustomerTieringNightly(models.AbstractModel):
         env = self._company_language(company)
         labels = self._tier_labels(env)
         history, notes = [], {}
+        now = fields.Datetime.now()
         for pid, old_tier, new, result in changes:
             history.append(
                 {
                     "partner_id": pid,
                     "company_id": company.id,
-                    "date": fields.Datetime.now(),
+                    "date": now,
                     "old_tier": old_tier,
                     "new_tier": new["customer_tier"],
                     "current_score": result.current_score,
@@ -48,13 +49,14 @@ class CustomerTieringNightly(models.AbstractModel):
         if not grade_changes:
             return
         reviews, notes = [], {}
+        today = fields.Date.context_today(self)
         for pid, old_grade, facts, result in grade_changes:
             new = written[pid]
             reviews.append(
                 {
                     "partner_id": pid,
                     "company_id": company.id,
-                    "date": fields.Date.context_today(self),
+                    "date": today,
                     "reviewer_id": self.env.uid,
                     "origin": "automatic",
                     "state": "done",
@@ -353,6 +355,8 @@ class CustomerTieringNightly(models.AbstractModel):
         partners = self.env["res.partner"].browse({values["res_id"] for values in todo}).sudo()
         # what mail.activity stores as the record name; the stored complete name
         # is the display name of a customer, and costs no computation
+        # (only that field: reading a partner loads every column of thousands of them)
+        partners.fetch(["complete_name"])
         names = {partner.id: partner.complete_name or partner.display_name for partner in partners}
         # assignees' zones and partners, which the user who started the run may not read
         users = self.env["res.users"].sudo().browse({values["user_id"] for values in todo})
@@ -391,6 +395,13 @@ class CustomerTieringNightly(models.AbstractModel):
         subtypes = self.env["mail.message.subtype"].default_subtypes("res.partner")[0]
         self.env["mail.followers"].flush_model()
         customers, followers = zip(*sorted(pairs))
+        # PostgreSQL checks each new subtype row's follower with a plan it keeps for
+        # the connection, made at its first uses: while mail_followers was near
+        # empty (a new database, or followers just deleted and vacuumed) that plan
+        # scans the table, and each check then reads every follower added so far,
+        # quadratic over a first grading.  Forgotten here, it is made again once
+        # this statement's followers are in the table.
+        self.env.cr.execute("DISCARD PLANS")
         self.env.cr.execute(
             SQL(
                 """WITH new AS (

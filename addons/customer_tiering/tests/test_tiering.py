@@ -1,3 +1,6 @@
+import gc
+from unittest.mock import patch
+
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -416,10 +419,25 @@ class TestRecomputeQueryBudget(CustomerTieringCommon):
 
         one_batch = grade(1000)
         self.assertEqual(grade(7), one_batch)
-        self.env.cr.execute(
-            "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'customer_tiering_run_%%'"
-        )
-        self.assertEqual(self.env.cr.fetchone()[0], 0, "the run's aggregates are dropped")
+
+    @freeze_time(TODAY)
+    def test_a_batch_is_graded_without_cyclic_garbage_collection(self):
+        """A batch's facts and scores are no garbage (engine/collector.py): collection
+        is off while each batch is graded, and on again after the run."""
+        self.env["customer.tier.policy"]._for_company(self.env.company).batch_size = 7
+        partner_class = type(self.env["res.partner"])
+        extra_factors = partner_class._tiering_factor_values
+        seen = []
+
+        def spy(partners, batch, date):
+            seen.append(gc.isenabled())
+            return extra_factors(partners, batch, date)
+
+        self.assertTrue(gc.isenabled())
+        with patch.object(partner_class, "_tiering_factor_values", spy):
+            self._recompute(self.ten)
+        self.assertEqual(seen, [False, False])
+        self.assertTrue(gc.isenabled())
 
     def test_grading_results_carry_no_presence_index(self):
         """Each run rewrites them; an index nobody searches would only slow its UPDATE
