@@ -96,6 +96,8 @@ class CustomerTieringNightly(models.AbstractModel):
                 stats[key] += value
             if commit_batches:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        for table in (run_facts or {}).values():
+            self.env.cr.execute(SQL("DROP TABLE %s", SQL.identifier(table)))
         # the run's summary is the system's record, whoever started the run
         policy.sudo().write(
             {"last_run": fields.Datetime.now(), "last_run_summary": policy._summary(stats)}
@@ -278,19 +280,30 @@ class CustomerTieringNightly(models.AbstractModel):
         ``query(scope)`` is the aggregate's SQL, the customer id first, where
         ``scope(column)`` is the filter on its customer column.  Alone, a batch
         filters its customers.  In a run of several batches (``params["run_facts"]``
-        a dict) the aggregate runs once over every customer and the run keeps its
-        rows by customer for the batches: a batch's customers have lines all over
-        the ledger, and filtering them batch by batch reads most of it each time.
-        A row is a few numbers, a few MB for a hundred thousand customers.
+        a dict) the aggregate runs once over every customer into a temporary table
+        that each batch reads: a batch's customers have lines all over the ledger,
+        and filtering them batch by batch reads most of it each time.
         """
         ids, run_facts = params["ids"], params.get("run_facts")
         if run_facts is None:
             return self.env.execute_query(query(lambda column: SQL("%s = ANY(%s)", column, ids)))
         if name not in run_facts:
-            rows = self.env.execute_query(query(lambda column: SQL("TRUE")))
-            run_facts[name] = {row[0]: row for row in rows}
-        rows = run_facts[name]
-        return [rows[pid] for pid in ids if pid in rows]
+            table = SQL.identifier(f"customer_tiering_run_{name}")
+            everyone = query(lambda column: SQL("TRUE"))
+            cr = self.env.cr
+            # its output columns, which an aggregate leaves unnamed or named alike
+            cr.execute(SQL("SELECT * FROM (%s) q LIMIT 0", everyone))
+            names = SQL(", ").join(SQL.identifier(f"c{i}") for i in range(len(cr.description)))
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+            cr.execute(SQL("CREATE TEMPORARY TABLE %s (%s) AS %s", table, names, everyone))
+            run_facts[name] = f"customer_tiering_run_{name}"
+        return self.env.execute_query(
+            SQL(
+                "SELECT * FROM %s WHERE c0 = ANY(%s)",
+                SQL.identifier(run_facts[name]),
+                ids,
+            )
+        )
 
     def _invoice_totals(self, params):
         """Revenue over the window and its halves, invoices, the last one, months invoiced."""

@@ -419,6 +419,10 @@ class TestRecomputeQueryBudget(CustomerTieringCommon):
 
         one_batch = grade(1000)
         self.assertEqual(grade(7), one_batch)
+        self.env.cr.execute(
+            "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'customer_tiering_run_%%'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the run's aggregates are dropped")
 
     @freeze_time(TODAY)
     def test_a_batch_is_graded_without_cyclic_garbage_collection(self):
