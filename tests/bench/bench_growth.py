@@ -70,7 +70,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--png", default=str(HERE / "growth.png"), help="where the plot goes")
     parser.add_argument(
-        "--repeat", type=int, default=1, help="runs of the snapshot and its SQL (median kept)"
+        "--repeat", type=int, default=3, help="runs of the snapshot and its SQL (median kept)"
     )
     args = parser.parse_args(argv)
     args.sizes = sorted({float(size) for size in args.sizes.split(",") if size.strip()})

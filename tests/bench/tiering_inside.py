@@ -25,6 +25,11 @@ def reset(env):
         "(SELECT res_id FROM ir_model_data WHERE module = 'customer_tiering' "
         "AND model = 'mail.activity.type')"
     )
+    # the activities' assignees, made followers of the customers by the grading
+    env.cr.execute(
+        "DELETE FROM mail_followers WHERE res_model = 'res.partner' AND res_id IN "
+        "(SELECT id FROM res_partner WHERE customer_rank > 0)"
+    )
     env.invalidate_all()
 
 
