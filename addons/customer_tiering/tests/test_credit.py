@@ -31,6 +31,23 @@ class TestCreditRating(CustomerTieringCommon):
         for invoice in cls._invoices(cls.partial, [(day, 10_000) for day in months]):
             cls._pay(invoice, invoice.invoice_date_due, amount=5_000)
 
+    def test_months_invoiced_are_the_calendar_months_of_the_window(self):
+        """Regularity counts the calendar months of the window with an invoice: as a
+        bitmask per customer up to 62 months (its top bit included), counted
+        distinctly beyond."""
+        customer = self._customer("Invoiced Now and Then")
+        today = fields.Date.to_date("2026-06-30")
+        days = ["2026-06-29", "2026-06-01", "2026-05-31", "2026-01-15", "2025-07-01"]
+        days += ["2025-06-30", "2024-03-03"]
+        self._invoices(customer, [(fields.Date.to_date(day), 100) for day in days])
+        nightly = self.env["customer.tiering.nightly"]
+        for window, months in ((12, 4), (62, 6), (70, 6)):
+            start = today - relativedelta(months=window)
+            params = {"company": self.env.company.id, "ids": customer.ids, "today": today}
+            params.update(start=start, mid=today - relativedelta(months=window // 2))
+            ((_partner, *_sums, invoiced_months),) = nightly._invoice_totals(params)
+            self.assertEqual(invoiced_months, months, f"a window of {window} months")
+
     @freeze_time(TODAY)
     def test_grades_follow_payment_performance(self):
         self._recompute(self.punctual | self.late | self.partial)
