@@ -1,7 +1,8 @@
 # make test   pure tests (pytest) + the Odoo suite when an `odoo` command exists
 # make lint   ruff + pylint-odoo through pre-commit
 # make run    a local database with both addons and demo data on http://localhost:8069
-# make bench  the benchmarks in tests/bench/ (needs an `odoo` command)
+# make bench  the benchmarks in tests/bench/, growth curve included (needs an `odoo` command;
+#             BENCH_ARGS= leaves the growth part, about half of the hour, out)
 # make pot    regenerates addons/*/i18n/<addon>.pot with Odoo's exporter (needs an `odoo` command)
 
 PYTHON ?= python3
@@ -10,6 +11,7 @@ VPY := $(VENV)/bin/python
 DB ?= logistics_demo
 POT_DB ?= logistics_pot
 ADDONS := customer_tiering,logistics_crm
+BENCH_ARGS ?= --growth
 comma := ,
 
 .PHONY: test test-pure test-odoo lint run bench pot clean
@@ -49,7 +51,7 @@ pot:
 	dropdb $(POT_DB)
 
 bench:
-	$(PYTHON) tests/bench/run_all.py
+	$(PYTHON) tests/bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .odoo-test-logs .pytest_cache .ruff_cache .hypothesis
