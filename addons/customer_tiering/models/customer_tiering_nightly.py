@@ -339,7 +339,7 @@ class CustomerTieringNightly(models.AbstractModel):
                        COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(mid)s), 0)::float8,
                        COALESCE(SUM(m.amount_untaxed_signed)
                                 FILTER (WHERE m.invoice_date > %(start)s AND m.invoice_date <= %(mid)s), 0)::float8,
-                       COUNT(*) FILTER (WHERE m.move_type = 'out_invoice' AND m.invoice_date > %(start)s),
+                       COUNT(*) FILTER (WHERE %(invoiced_in_window)s),
                        MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
                        %(months)s
                   FROM account_move m
@@ -351,6 +351,7 @@ class CustomerTieringNightly(models.AbstractModel):
                  GROUP BY m.commercial_partner_id
                 """,
                 scope=scope(SQL("m.commercial_partner_id")),
+                invoiced_in_window=invoiced_in_window,
                 months=months,
                 **params,
             ),
